@@ -1,0 +1,80 @@
+// CodeTable: what each Coinone API error code means.
+//
+// The table is text in one format, used both for the built-in table (data/coinone-error-codes.tsv,
+// compiled in) and for --codes files: one code a line, TAB-separated fields
+//
+//     code  category  advice  retry  english  [korean]
+//
+// '#' starts a comment line; blank lines are ignored. `advice` is one of the Advice names below,
+// `retry` is yes or no (whether repeating the request can succeed). The category is the section
+// heading of Coinone's page.
+//
+// parse_code_table() never throws: a bad line gives an error "LINE: reason" naming the first
+// problem, and no table. Lookups take the code as the digit string found in the log, so a code of
+// any length is looked up without overflow.
+//
+// Copyable value type; the strings are owned by the table. Lookups are read-only and thread-safe.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace coinone {
+
+// What to do about an error: a short class, shown in annotations as its name.
+enum class Advice : uint8_t {
+  kRetryLater,      // transient on Coinone's side: wait and retry
+  kFixRequest,      // the request itself is wrong
+  kCheckFunds,      // balance, minimums or limits
+  kFixKeys,         // authentication, keys, permissions, allowed IPs
+  kFixNonce,        // nonce generation
+  kContactCoinone,  // only Coinone can lift it
+};
+
+std::string_view advice_name(Advice advice);
+std::optional<Advice> parse_advice(std::string_view name);
+
+struct CodeEntry {
+  uint32_t code = 0;
+  std::string category;
+  Advice advice = Advice::kFixRequest;
+  bool retryable = false;
+  std::string english;
+  std::string korean;  // empty when the source gives no Korean text
+};
+
+class CodeTable {
+ public:
+  // Looks up a code given as digits without leading zeros. Null when unknown.
+  const CodeEntry* find(std::string_view digits) const;
+  const CodeEntry* find(uint32_t code) const;
+  // Adds entries, replacing those with the same code (for --codes overrides).
+  void merge(const CodeTable& other);
+  // Entries in the order they were added.
+  const std::vector<CodeEntry>& entries() const { return entries_; }
+  // Categories in order of first appearance.
+  std::vector<std::string> categories() const;
+
+  void add(CodeEntry entry);
+
+ private:
+  std::vector<CodeEntry> entries_;
+  std::unordered_map<uint32_t, size_t> index_;
+};
+
+struct TableParse {
+  std::optional<CodeTable> table;  // empty on failure
+  size_t error_line = 0;           // 1-based line of the failure
+  std::string error;               // reason of the failure
+};
+
+// Parses table text. Codes must be unique within one text.
+TableParse parse_code_table(std::string_view text);
+
+// The built-in table (parsed once; the compiled-in text is checked by tests).
+const CodeTable& builtin_code_table();
+
+}  // namespace coinone

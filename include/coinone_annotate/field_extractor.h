@@ -1,0 +1,74 @@
+// FieldExtractor: finds Coinone error fields, `result` fields and --pattern matches in text.
+//
+// This is the only place that knows RE2 (all patterns are compiled once, at construction, with
+// log_errors off). A field is a name, a separator and a value token:
+//
+//     name       error_code | errorCode | ERROR-CODE | result ...  (case-insensitive,
+//                "error" [_-]? "code", or "result"), not preceded by [A-Za-z0-9_-]
+//     separator  runs of \ " ' space tab, then => or : or =, then runs of \ " ' space tab
+//     value      an optional ':' (Ruby symbols), then a token of [A-Za-z0-9_]
+//
+// Quotes and backslashes around names and values are skipped, so JSON escaped at any depth,
+// Python and Ruby reprs, Node's inspect, logfmt, YAML, CSV cells with doubled quotes and Go or
+// Java struct dumps all reduce to the same shape. An error code is a token of digits, not
+// followed by '.' and a digit, whose value is not zero. Prose ("error code 131") has no
+// separator after a name and is not a field.
+//
+// Text may be a window of a long line: `prev` is the byte before it, and when `final` is false
+// a field ending in the last kLookahead bytes is left for the next window, which must start at
+// most kCarry bytes earlier than this window's end.
+//
+// Not copyable (RE2 objects are expensive); extract() is const and thread-safe.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coinone_annotate/line_findings.h"
+
+namespace coinone {
+
+class FieldExtractor {
+ public:
+  // Bytes a non-final window keeps unexamined at its end: the token and the two bytes after it
+  // decide whether a field is complete.
+  static constexpr size_t kLookahead = 2;
+  // Bytes of a long line carried into the next window. A field longer than this that straddles
+  // a window boundary of a line longer than the line buffer can be missed.
+  static constexpr size_t kCarry = 4096;
+
+  struct Result {
+    std::unique_ptr<FieldExtractor> extractor;  // null on failure
+    std::string error;                          // "PATTERN: RE2's message" on failure
+  };
+  // Compiles the built-in field pattern and the user's --pattern expressions. Each user pattern
+  // must be valid RE2 syntax with a named group `code`.
+  static Result create(const std::vector<std::string>& user_patterns);
+
+  ~FieldExtractor();
+  FieldExtractor(const FieldExtractor&) = delete;
+  FieldExtractor& operator=(const FieldExtractor&) = delete;
+
+  // Adds what text holds to findings (which are not cleared first).
+  void extract(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  bool has_user_patterns() const;
+
+ private:
+  struct Patterns;
+  explicit FieldExtractor(std::unique_ptr<Patterns> patterns);
+  void extract_fields(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  void extract_user(std::string_view text, bool final, LineFindings& findings) const;
+
+  std::unique_ptr<Patterns> patterns_;
+};
+
+// The code a value token stands for: digits without leading zeros, or empty when the token is
+// not an error code (not all digits, zero, or followed by '.' and a digit). `after` is the text
+// after the token.
+std::string_view error_code_digits(std::string_view token, std::string_view after);
+
+// True when text contains "coinone" in any case.
+bool mentions_coinone(std::string_view text);
+
+}  // namespace coinone

@@ -1,0 +1,51 @@
+// Matcher: decides which Coinone error codes a line carries (the match layer's front).
+//
+// It joins the prefilter (which lines to look at), the extractor (what fields they hold) and the
+// code table (what the codes mean), and applies the rules that tell a Coinone error from a
+// look-alike:
+//   - a line whose `result` fields are all something other than "error" is not a Coinone error;
+//   - a code in the table is shown;
+//   - a code not in the table is shown (as unknown) only with Coinone context: a `result` of
+//     "error", the word "coinone" in any case, or a --pattern match (the user said so);
+//   - distinct codes in order of first appearance, at most Verdict::kMaxShown, then "+N more".
+//
+// Byte spans in, findings out: no I/O. Not thread-safe (it reuses its verdict storage); use one
+// matcher per searching thread. The table is shared and immutable, so a reload swaps a pointer.
+#pragma once
+#include <memory>
+#include <string_view>
+
+#include "coinone_annotate/code_table.h"
+#include "coinone_annotate/field_extractor.h"
+#include "coinone_annotate/line_findings.h"
+#include "coinone_annotate/verdict.h"
+
+namespace coinone {
+
+class Matcher {
+ public:
+  // every_line_is_candidate: skip the prefilter (needed with --pattern, whose shapes the
+  // prefilter cannot know; also used by tests to check that the prefilter loses nothing).
+  Matcher(std::shared_ptr<const CodeTable> table, const FieldExtractor& extractor,
+          bool every_line_is_candidate);
+
+  // Offset of the next candidate at or after `from`, or npos.
+  size_t next_candidate(std::string_view block, size_t from) const;
+  // Adds the fields of a whole line (without its terminator) to findings.
+  void scan_line(std::string_view line, LineFindings& findings) const;
+  // Adds the fields of a window of a long line; see FieldExtractor::extract.
+  void scan_window(std::string_view window, char prev, bool final, LineFindings& findings) const;
+  // Decides what to show. The verdict lives until the next call.
+  const Verdict& decide(const LineFindings& findings);
+
+  void set_table(std::shared_ptr<const CodeTable> table) { table_ = std::move(table); }
+  const CodeTable& table() const { return *table_; }
+
+ private:
+  std::shared_ptr<const CodeTable> table_;
+  const FieldExtractor& extractor_;
+  bool every_line_is_candidate_;
+  Verdict verdict_;
+};
+
+}  // namespace coinone

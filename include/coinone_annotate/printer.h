@@ -1,0 +1,74 @@
+// Printer: the Sink that writes annotated output (the output layer's front).
+//
+// Default: every byte passes through; a line with a verdict gets its annotation just before its
+// terminator. --format json: a line that is one JSON object gets the "coinone" member before its
+// closing brace instead, other lines fall back to text. --only-errors: only annotated lines are
+// written.
+//
+// Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
+// brace on are held back (at most kMaxHeld bytes of trailing spaces, then the line is treated
+// as text). With --only-errors the pieces are spooled to an anonymous temporary file until the
+// verdict is known, so memory stays bounded whatever the line length.
+//
+// Not copyable; it borrows the writer and the annotator, which must outlive it.
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "coinone_annotate/annotator.h"
+#include "coinone_annotate/fd_writer.h"
+#include "coinone_annotate/json_object.h"
+#include "coinone_annotate/sink.h"
+
+namespace coinone {
+
+enum class OutputFormat { kText, kJson };
+
+struct PrinterOptions {
+  OutputFormat format = OutputFormat::kText;
+  bool only_errors = false;
+};
+
+class Printer final : public Sink {
+ public:
+  static constexpr size_t kMaxHeld = 4096;
+
+  Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options);
+  ~Printer() override;
+  Printer(const Printer&) = delete;
+  Printer& operator=(const Printer&) = delete;
+
+  void passthrough(std::string_view bytes) override;
+  void line_piece(std::string_view bytes) override;
+  void line_end(std::string_view rest, std::string_view terminator,
+                const Verdict& verdict) override;
+  void flush() override { out_.flush(); }
+  bool failed() const override { return out_.status() != FdWriter::Status::kOk || spool_failed_; }
+
+  // Swaps the annotator (after a table reload). Call between lines.
+  void set_annotator(const Annotator& annotator) { annotator_ = &annotator; }
+  // Number of annotated lines written.
+  uint64_t annotated_lines() const { return annotated_lines_; }
+
+ private:
+  void write_annotated(std::string_view content, std::string_view terminator,
+                       const Verdict& verdict, uint64_t content_offset);
+  void emit_piece(std::string_view bytes);
+  void hold_json_tail(std::string_view bytes, uint64_t base);
+  bool spool_write(std::string_view bytes);
+  void spool_copy_out();
+  void spool_discard();
+
+  FdWriter& out_;
+  const Annotator* annotator_;
+  PrinterOptions options_;
+  std::string scratch_;           // annotation text, reused
+  JsonObjectScanner json_;        // shape of the current line
+  bool in_line_ = false;          // pieces of the current line were given
+  std::string held_;              // JSON mode: bytes from the closing brace on
+  std::FILE* spool_ = nullptr;    // --only-errors: pieces of the current long line
+  bool spool_failed_ = false;
+  uint64_t annotated_lines_ = 0;
+};
+
+}  // namespace coinone

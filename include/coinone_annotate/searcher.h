@@ -1,0 +1,66 @@
+// Searcher: the one place where input, matching and output meet.
+//
+// For each block the line buffer yields, the searcher asks the matcher for the next candidate,
+// hands every run of lines before it to the sink in one passthrough() call, and gives only the
+// candidate's line to the extractor. Non-candidate spans are never split into lines.
+//
+// A line longer than the buffer is streamed to the sink in pieces while the matcher looks at a
+// window made of the last FieldExtractor::kCarry bytes and the new piece, so a field that
+// straddles two pieces is still found; the verdict comes with the line's end.
+//
+// Before each read that would block, the sink is flushed: a live tail sees every line at once,
+// and a fast producer still gets large writes.
+//
+// Not copyable; borrows the matcher and sink, which must outlive it. One thread.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "coinone_annotate/line_buffer.h"
+#include "coinone_annotate/line_findings.h"
+#include "coinone_annotate/matcher.h"
+#include "coinone_annotate/sink.h"
+#include "coinone_annotate/source.h"
+
+namespace coinone {
+
+struct SearchResult {
+  bool read_failed = false;   // the source failed; error holds the reason
+  bool output_failed = false; // the sink failed; the run should stop
+  std::string error;
+  uint64_t lines = 0;         // lines seen (a last line without terminator counts)
+  uint64_t bytes = 0;         // bytes read
+};
+
+class Searcher {
+ public:
+  Searcher(Matcher& matcher, Sink& sink, size_t buffer_capacity = LineBuffer::kDefaultCapacity);
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Reads source to its end (or to its first failure), pushing everything to the sink.
+  SearchResult search(Source& source);
+
+ private:
+  void process_pending();
+  void scan_block(std::string_view block);
+  void finish_input();
+  void annotate_line(std::string_view line, std::string_view terminator);
+  void stream_piece(std::string_view piece);
+  void finish_long_line(std::string_view rest, std::string_view terminator);
+  void scan_long_window(std::string_view piece, bool final);
+
+  Matcher& matcher_;
+  Sink& sink_;
+  LineBuffer buffer_;
+  LineFindings findings_;
+  SearchResult result_;
+
+  // State of a line longer than the buffer.
+  bool in_long_line_ = false;
+  bool held_cr_ = false;   // a piece ended in '\r', which may begin a "\r\n" terminator
+  std::string window_;     // carry + newest piece, the text the matcher looks at
+  char window_prev_ = '\n';  // the byte before window_
+};
+
+}  // namespace coinone

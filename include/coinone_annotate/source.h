@@ -1,0 +1,68 @@
+// Source: where input bytes come from (the input layer's one interface).
+//
+// A plain file, stdin, a decompressor or a followed file all implement read(); the searcher
+// never knows which one it has. Sources know bytes and descriptors, never what a match is.
+//
+// open_source() opens a path (or "-" for stdin) and reports a failure as a value: the message is
+// the reason only ("No such file or directory", "Is a directory"), the caller adds the path.
+//
+// Not copyable: a source owns its descriptor and closes it in its destructor.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace coinone {
+
+struct ReadResult {
+  size_t size = 0;  // bytes read; 0 with error == 0 means end of input
+  int error = 0;    // errno of a failed read, else 0
+  std::string message;  // a reason for failures that errno cannot name (corrupt data), else empty
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Reads up to buffer.size() bytes, retrying EINTR and waiting out EAGAIN.
+  virtual ReadResult read(std::span<char> buffer) = 0;
+  // True when a read would return at once (data or end of input ready). The searcher flushes
+  // its output before a read that would block, so a live tail shows every line at once.
+  virtual bool ready() = 0;
+  // The name used in messages: the path, or "(standard input)".
+  virtual const std::string& name() const = 0;
+};
+
+// A source reading a descriptor with read(2).
+class FdSource final : public Source {
+ public:
+  // Takes ownership of fd when owns_fd is true.
+  FdSource(int fd, std::string name, bool owns_fd);
+  ~FdSource() override;
+  FdSource(const FdSource&) = delete;
+  FdSource& operator=(const FdSource&) = delete;
+
+  ReadResult read(std::span<char> buffer) override;
+  bool ready() override;
+  const std::string& name() const override { return name_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owns_fd_;
+  bool regular_file_;  // a regular file never blocks: skip the poll()
+};
+
+struct OpenResult {
+  std::unique_ptr<Source> source;  // null on failure
+  std::string error;               // the reason, without the path
+};
+
+// Opens a path for reading; "-" is standard input. Directories are refused here, with the reason
+// "Is a directory", rather than failing later on the first read.
+OpenResult open_source(const std::string& path);
+
+// The display name of standard input.
+inline constexpr const char* kStdinName = "(standard input)";
+
+}  // namespace coinone

@@ -1,0 +1,25 @@
+#include "coinone_annotate/line_buffer.h"
+
+#include <cstring>
+
+namespace coinone {
+
+LineBuffer::LineBuffer(size_t capacity) : buffer_(capacity == 0 ? 1 : capacity) {}
+
+void LineBuffer::roll() {
+  if (begin_ == 0) return;
+  const size_t rest = end_ - begin_;
+  if (rest != 0) std::memmove(buffer_.data(), buffer_.data() + begin_, rest);
+  begin_ = 0;
+  end_ = rest;
+}
+
+ReadResult LineBuffer::fill(Source& source) {
+  roll();
+  if (end_ == buffer_.size()) return ReadResult{};  // full(): the caller must consume first
+  ReadResult result = source.read({buffer_.data() + end_, buffer_.size() - end_});
+  end_ += result.size;
+  return result;
+}
+
+}  // namespace coinone

@@ -1,0 +1,45 @@
+#include "coinone_annotate/matcher.h"
+
+#include "coinone_annotate/prefilter.h"
+
+namespace coinone {
+
+Matcher::Matcher(std::shared_ptr<const CodeTable> table, const FieldExtractor& extractor,
+                 bool every_line_is_candidate)
+    : table_(std::move(table)),
+      extractor_(extractor),
+      every_line_is_candidate_(every_line_is_candidate || extractor.has_user_patterns()) {}
+
+size_t Matcher::next_candidate(std::string_view block, size_t from) const {
+  if (every_line_is_candidate_) return from < block.size() ? from : std::string_view::npos;
+  return find_candidate(block, from);
+}
+
+void Matcher::scan_line(std::string_view line, LineFindings& findings) const {
+  extractor_.extract(line, '\n', true, findings);
+}
+
+void Matcher::scan_window(std::string_view window, char prev, bool final,
+                          LineFindings& findings) const {
+  extractor_.extract(window, prev, final, findings);
+}
+
+const Verdict& Matcher::decide(const LineFindings& findings) {
+  verdict_.clear();
+  if (!findings.has_codes()) return verdict_;
+  if (findings.result_other() && !findings.result_error()) return verdict_;
+  const bool context = findings.result_error() || findings.mentions_coinone();
+  for (size_t i = 0; i < findings.code_count(); ++i) {
+    const FoundCode& found = findings.code(i);
+    const CodeEntry* entry = table_->find(found.digits);
+    if (entry == nullptr && !context && !found.from_pattern) continue;
+    if (verdict_.shown.size() < Verdict::kMaxShown)
+      verdict_.shown.push_back({found.digits, entry});
+    else
+      ++verdict_.more;
+  }
+  if (!verdict_.empty()) verdict_.more += findings.untracked_fields();
+  return verdict_;
+}
+
+}  // namespace coinone

@@ -1,0 +1,175 @@
+#include "coinone_annotate/searcher.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "coinone_annotate/field_extractor.h"
+
+namespace coinone {
+
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+// Splits "content\r" into content and a "\r\n" terminator; otherwise the terminator is "\n".
+std::pair<std::string_view, std::string_view> split_terminator(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') return {line.substr(0, line.size() - 1), "\r\n"};
+  return {line, "\n"};
+}
+
+size_t count_newlines(std::string_view bytes) {
+  return static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+}
+
+}  // namespace
+
+Searcher::Searcher(Matcher& matcher, Sink& sink, size_t buffer_capacity)
+    : matcher_(matcher), sink_(sink), buffer_(buffer_capacity) {}
+
+SearchResult Searcher::search(Source& source) {
+  result_ = SearchResult{};
+  for (;;) {
+    if (!source.ready()) sink_.flush();
+    if (sink_.failed()) break;
+    ReadResult read = buffer_.fill(source);
+    result_.bytes += read.size;
+    if (read.error != 0 || !read.message.empty()) {
+      result_.read_failed = true;
+      result_.error = read.message.empty() ? std::strerror(read.error) : read.message;
+      process_pending();
+      finish_input();
+      break;
+    }
+    if (read.size == 0) {
+      finish_input();
+      break;
+    }
+    process_pending();
+  }
+  result_.output_failed = sink_.failed();
+  return result_;
+}
+
+// Hands over every complete line in the buffer; a full buffer without one becomes a piece.
+void Searcher::process_pending() {
+  const std::string_view pending = buffer_.pending();
+  size_t done = 0;
+  if (in_long_line_) {
+    const void* newline = std::memchr(pending.data(), '\n', pending.size());
+    if (newline == nullptr) {
+      stream_piece(pending);
+      buffer_.consume(pending.size());
+      return;
+    }
+    done = static_cast<size_t>(static_cast<const char*>(newline) - pending.data()) + 1;
+    finish_long_line(pending.substr(0, done - 1), "\n");
+  }
+  const size_t last_newline = pending.rfind('\n');
+  if (last_newline != kNpos && last_newline + 1 > done) {
+    scan_block(pending.substr(done, last_newline + 1 - done));
+    done = last_newline + 1;
+  }
+  buffer_.consume(done);
+  if (buffer_.full()) {  // one line fills the whole buffer: stream it
+    stream_piece(pending);
+    buffer_.consume(pending.size());
+  }
+}
+
+// block holds whole lines, each ending in '\n'.
+void Searcher::scan_block(std::string_view block) {
+  result_.lines += count_newlines(block);
+  size_t pass_from = 0;  // start of the bytes not yet given to the sink
+  size_t at = 0;
+  while (at < block.size()) {
+    const size_t candidate = matcher_.next_candidate(block, at);
+    if (candidate == kNpos) break;
+    const size_t line_start = candidate == 0 ? 0 : block.rfind('\n', candidate - 1) + 1;
+    const size_t line_end = block.find('\n', candidate);
+    const auto [content, terminator] =
+        split_terminator(block.substr(line_start, line_end - line_start));
+    findings_.clear();
+    matcher_.scan_line(content, findings_);
+    const Verdict& verdict = matcher_.decide(findings_);
+    if (!verdict.empty()) {
+      if (line_start > pass_from) sink_.passthrough(block.substr(pass_from, line_start - pass_from));
+      sink_.line_end(content, terminator, verdict);
+      pass_from = line_end + 1;
+    }
+    at = line_end + 1;
+  }
+  if (pass_from < block.size()) sink_.passthrough(block.substr(pass_from));
+}
+
+// End of input: what is left is a last line without a terminator.
+void Searcher::finish_input() {
+  const std::string_view rest = buffer_.pending();
+  if (in_long_line_) {
+    finish_long_line(rest, "");
+  } else if (!rest.empty()) {
+    ++result_.lines;
+    annotate_line(rest, "");
+  }
+  buffer_.consume(rest.size());
+}
+
+void Searcher::annotate_line(std::string_view line, std::string_view terminator) {
+  findings_.clear();
+  if (matcher_.next_candidate(line, 0) != kNpos) matcher_.scan_line(line, findings_);
+  sink_.line_end(line, terminator, matcher_.decide(findings_));
+}
+
+void Searcher::stream_piece(std::string_view piece) {
+  if (!in_long_line_) {
+    in_long_line_ = true;
+    findings_.clear();
+    window_.clear();
+    window_prev_ = '\n';
+  }
+  std::string carried_cr;
+  if (held_cr_) {  // the '\r' was not a terminator after all: it is content
+    held_cr_ = false;
+    carried_cr = "\r";
+    sink_.line_piece(carried_cr);
+    scan_long_window(carried_cr, false);
+  }
+  if (!piece.empty() && piece.back() == '\r') {
+    held_cr_ = true;
+    piece.remove_suffix(1);
+  }
+  if (piece.empty()) return;
+  sink_.line_piece(piece);
+  scan_long_window(piece, false);
+}
+
+void Searcher::finish_long_line(std::string_view rest, std::string_view terminator) {
+  if (held_cr_) {
+    held_cr_ = false;
+    if (rest.empty() && terminator == "\n") {
+      terminator = "\r\n";
+    } else {
+      sink_.line_piece("\r");
+      scan_long_window("\r", false);
+    }
+  } else if (terminator == "\n" && !rest.empty() && rest.back() == '\r') {
+    rest.remove_suffix(1);
+    terminator = "\r\n";
+  }
+  scan_long_window(rest, true);
+  ++result_.lines;
+  in_long_line_ = false;
+  sink_.line_end(rest, terminator, matcher_.decide(findings_));
+}
+
+// The matcher sees the carried tail of the earlier pieces followed by the new bytes.
+void Searcher::scan_long_window(std::string_view piece, bool final) {
+  window_.append(piece);
+  matcher_.scan_window(window_, window_prev_, final, findings_);
+  if (window_.size() > FieldExtractor::kCarry) {
+    const size_t drop = window_.size() - FieldExtractor::kCarry;
+    window_prev_ = window_[drop - 1];
+    window_.erase(0, drop);
+  }
+}
+
+}  // namespace coinone

@@ -1,0 +1,17 @@
+#include "coinone_annotate/syscalls.h"
+
+#include <unistd.h>
+
+namespace coinone::sys {
+
+const Table& real_table() {
+  static const Table kReal{&::read, &::write, &::poll};
+  return kReal;
+}
+
+Table& table() {
+  static Table current = real_table();
+  return current;
+}
+
+}  // namespace coinone::sys
