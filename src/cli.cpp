@@ -48,7 +48,10 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                  "table: code, category, advice, retry, english, [korean])");
   app.add_option("--pattern", config.patterns,
                  "Also find codes with this RE2 expression; it must have a group (?P<code>...). "
-                 "Repeatable. Every line is then checked, which is slower");
+                 "Repeatable. Every line is then checked, which is slower")
+      ->allow_extra_args(false)  // one pattern per --pattern: file names after it stay files
+      ->take_all()
+      ->type_name("RE2");
   app.add_option("--lang", lang, "Language of meanings: en, ko or both")
       ->check(CLI::IsMember({"en", "ko", "both"}))
       ->capture_default_str();
