@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing coinone-annotate needs, from Debian 12's packages only.
+# Usage: scripts/install-deps.sh [--with-container]   (as root, or with sudo available)
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config      # toolchain
+  libre2-dev libfmt-dev libspdlog-dev doctest-dev   # the design card
+  libcli11-dev libisal-dev libzstd-dev libcpp-httplib-dev
+  time ripgrep gzip zstd python3                    # tests and the benchmark
+)
+[ "${1:-}" = "--with-container" ] && packages+=(podman buildah runc debootstrap uidmap)
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: a Release build with warnings as errors, then an ASan+UBSan build, each
+# running every unit and end-to-end test through CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINONE_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCOINONE_WARNINGS_AS_ERRORS=ON -DCOINONE_SANITIZE=ON -DCOINONE_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j "$jobs"
+ctest --test-dir build-asan --output-on-failure -j "$jobs"

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end tests of the command line: errors name the file and the reason, exit statuses are
+# stable, bad input of every kind loses nothing, and output shows up before the input ends.
+#   cli.sh BINARY
+set -u
+bin=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+note103=' [coinone 103 Order / Balance: Lack of balance -> check-funds]'
+
+expect() {  # expect NAME ACTUAL WANTED
+  if [ "$2" == "$3" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: %s\n  want: %q\n  got:  %q\n' "$1" "$3" "$2"
+  fi
+}
+
+printf 'error_code=103\n' > "$work/a.log"
+printf 'plain\n' > "$work/b.log"
+
+# A missing file, a directory and an unreadable file: message, the other files, status 2.
+out=$("$bin" "$work/a.log" "$work/missing.log" "$work" /proc/self/mem "$work/b.log" 2>"$work/err")
+expect "missing: status" "$?" 2
+expect "missing: other files still read" "$out" "error_code=103$note103"$'\n'"plain"
+expect "missing: messages" "$(cat "$work/err")" \
+"coinone-annotate: $work/missing.log: No such file or directory
+coinone-annotate: $work: Is a directory
+coinone-annotate: /proc/self/mem: Input/output error"
+
+# stdin as '-' between files, in order.
+out=$(printf 'from stdin\n' | "$bin" "$work/b.log" - "$work/b.log")
+expect "stdin dash in order" "$out" $'plain\nfrom stdin\nplain'
+
+# --codes: adds and overrides codes; a bad file names FILE:LINE and the reason.
+printf '# extra codes\n103\tOrder / Balance\tcheck-funds\tno\tNot enough KRW\n7001\tNew\tretry-later\tyes\tNew thing\n' > "$work/codes.tsv"
+out=$(printf 'error_code=103 error_code=7001\n' | "$bin" --codes "$work/codes.tsv")
+expect "codes: override and add" "$out" \
+  "error_code=103 error_code=7001 [coinone 103 Order / Balance: Not enough KRW -> check-funds] [coinone 7001 New: New thing -> retry-later]"
+printf '103\tOrder\tcheck-funds\tno\tOK\n\nabc\tX\tfix-request\tno\tE\n' > "$work/bad.tsv"
+out=$(echo x | "$bin" --codes "$work/bad.tsv" 2>&1)
+expect "codes: bad file status" "$?" 2
+expect "codes: bad file message" "$out" "coinone-annotate: $work/bad.tsv:3: code 'abc' is not a number of 1 to 9 digits"
+out=$(echo x | "$bin" --codes "$work/none.tsv" 2>&1)
+expect "codes: missing file" "$out" "coinone-annotate: $work/none.tsv: No such file or directory"
+
+# --pattern: user shapes, and RE2's message for a bad one.
+out=$(printf 'order failed [Error 103]\n' | "$bin" --pattern '\[Error (?P<code>\d+)\]')
+expect "pattern: match" "$out" "order failed [Error 103]$note103"
+out=$(echo x | "$bin" --pattern '(?P<code>\d+' 2>&1)
+expect "pattern: bad status" "$?" 2
+expect "pattern: bad message" "$out" "coinone-annotate: --pattern (?P<code>\d+: missing ): (?P<code>\d+"
+
+# --template, and a bad one.
+out=$(printf 'error_code=131\n' | "$bin" --template '<{code} {advice} retry={retry}>')
+expect "template" "$out" "error_code=131 <131 fix-nonce retry=yes>"
+echo x | "$bin" --template '{nope}' >/dev/null 2>"$work/err"
+expect "template: bad status" "$?" 2
+expect "template: bad message" "$(cat "$work/err")" "coinone-annotate: --template: bad template '{nope}': argument not found"
+
+# Colour: never into a pipe by default, always on request, NO_COLOR respected by auto.
+out=$(printf 'error_code=103\n' | "$bin")
+expect "color: auto into a pipe" "$out" "error_code=103$note103"
+out=$(printf 'error_code=103\n' | "$bin" --color=always)
+expect "color: always" "$out" $'error_code=103 \e[36m[coinone 103 Order / Balance: Lack of balance -> check-funds]\e[0m'
+
+# Output errors: a closed pipe ends quietly with 0; a full disk is an error with status 2.
+yes 'error_code=103' | head -n 200000 > "$work/many.log"
+"$bin" "$work/many.log" 2>"$work/err" | head -n 1 > /dev/null
+expect "broken pipe: status" "${PIPESTATUS[0]}" 0
+expect "broken pipe: quiet" "$(cat "$work/err")" ""
+"$bin" "$work/many.log" > /dev/full 2>"$work/err"
+expect "disk full: status" "$?" 2
+expect "disk full: message" "$(cat "$work/err")" "coinone-annotate: standard output: No space left on device"
+
+# Bytes that are not text pass through: NUL, invalid UTF-8, CR alone, no final newline.
+printf 'a\0b\xff\xfe\rc\nerror_code=103\0x\n\xc3' > "$work/bin.log"
+"$bin" "$work/bin.log" > "$work/bin.out"
+printf 'a\0b\xff\xfe\rc\nerror_code=103\0x%s\n\xc3' "$note103" > "$work/bin.want"
+expect "binary bytes" "$(cmp "$work/bin.out" "$work/bin.want" && echo same)" same
+
+# Ten thousand empty lines and a file with only newlines: unchanged.
+head -c 10000 /dev/zero | tr '\0' '\n' > "$work/empty-lines.log"
+expect "empty lines" "$("$bin" "$work/empty-lines.log" | cmp - "$work/empty-lines.log" && echo same)" same
+
+# Latency: a line shows up at once, while the writer is still running.
+fifo="$work/fifo"
+mkfifo "$fifo"
+( printf 'error_code=103\n'; sleep 3 ) > "$fifo" &
+"$bin" < "$fifo" > "$work/live.out" &
+pid=$!
+sleep 1
+expect "flush before blocking" "$(cat "$work/live.out")" "error_code=103$note103"
+wait "$pid"
+
+# --help and --version.
+"$bin" --help > "$work/help"
+expect "help: status" "$?" 0
+expect "help: mentions --only-errors" "$(grep -c -- --only-errors "$work/help")" 1
+expect "version" "$("$bin" --version)" "0.1.0"
+"$bin" --no-such-flag 2>/dev/null
+expect "unknown flag: status" "$?" 2
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

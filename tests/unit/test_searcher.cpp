@@ -1,0 +1,200 @@
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <random>
+#include <string>
+
+#include "coinone_annotate/searcher.h"
+#include "test_util.h"
+
+using namespace coinone;
+using coinone::testing::RecordingSink;
+using coinone::testing::StringSource;
+
+namespace {
+
+struct Pieces {
+  std::shared_ptr<const CodeTable> table = std::make_shared<CodeTable>(builtin_code_table());
+  std::unique_ptr<FieldExtractor> extractor = FieldExtractor::create({}).extractor;
+};
+
+const Pieces& pieces() {
+  static const Pieces kPieces;
+  return kPieces;
+}
+
+// Runs the searcher over input; returns the sink's reconstruction ("<103>" marks annotations).
+std::string search(const std::string& input, size_t capacity, size_t read_size, bool prefilter,
+                   RecordingSink* keep = nullptr) {
+  Matcher matcher(pieces().table, *pieces().extractor, !prefilter);
+  RecordingSink sink;
+  Searcher searcher(matcher, sink, capacity);
+  StringSource source(input, read_size);
+  const SearchResult result = searcher.search(source);
+  CHECK(result.bytes == input.size());
+  if (keep != nullptr) *keep = sink;
+  return sink.text();
+}
+
+// The oracle: split into lines the obvious way and give every line to the full matcher.
+std::string naive(const std::string& input) {
+  Matcher matcher(pieces().table, *pieces().extractor, true);
+  LineFindings findings;
+  std::string out;
+  size_t at = 0;
+  while (at < input.size()) {
+    size_t end = input.find('\n', at);
+    const bool terminated = end != std::string::npos;
+    if (!terminated) end = input.size();
+    std::string line = input.substr(at, end - at);
+    std::string terminator = terminated ? "\n" : "";
+    if (terminated && !line.empty() && line.back() == '\r') {
+      line.pop_back();
+      terminator = "\r\n";
+    }
+    findings.clear();
+    matcher.scan_line(line, findings);
+    const Verdict& v = matcher.decide(findings);
+    out += line;
+    for (const auto& s : v.shown) out += "<" + std::string(s.digits) + ">";
+    if (v.more != 0) out += "<+" + std::to_string(v.more) + ">";
+    out += terminator;
+    at = end + 1;
+  }
+  return out;
+}
+
+// Realistic line shapes mixed with random bytes (NUL, CR, invalid UTF-8 included).
+std::string random_corpus(std::mt19937& rng, size_t lines) {
+  static const char* const kShapes[] = {
+      R"({"result":"error","error_code":"103"})", R"({"result":"success","error_code":"0"})",
+      "2026-11-20 09:15:02,114 INFO bot: tick", "error_code=131 errorCode=104",
+      R"(msg="{\"errorCode\":\"9999\",\"result\":\"error\"}")", "coinone error_code=77777",
+      R"({'result': 'error', 'error_code': '306'})", "http_error_code=500", "ERROR: timeout",
+      R"({"code":-2010,"msg":"insufficient"})", "error_code: 0103", "{Result:error ErrorCode:3001}",
+      "result=FAILURE error_code=103", "error code 131", ""};
+  std::string out;
+  for (size_t i = 0; i < lines; ++i) {
+    const auto kind = rng() % 10;
+    if (kind < 6) {
+      out += kShapes[rng() % std::size(kShapes)];
+    } else if (kind < 8) {
+      const size_t n = rng() % 40;
+      for (size_t j = 0; j < n; ++j) out += static_cast<char>(rng() % 256);
+    } else {
+      for (int j = 0; j < 3; ++j) out += kShapes[rng() % std::size(kShapes)];
+    }
+    const auto end = rng() % 20;
+    out += end == 0 ? "\r\n" : "\n";
+  }
+  if (rng() % 2 == 0) out += "error_code=103 tail without newline";
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("searcher") {
+  TEST_CASE("whole lines pass in bulk; only annotated lines are split out") {
+    RecordingSink sink;
+    search("a\nb\nerror_code=103\nc\nd\n", 1024, 1024, true, &sink);
+    REQUIRE(sink.calls.size() == 3);
+    CHECK(sink.calls[0].kind == 'p');
+    CHECK(sink.calls[0].bytes == "a\nb\n");
+    CHECK(sink.calls[1].kind == 'e');
+    CHECK(sink.calls[1].bytes == "error_code=103");
+    CHECK(sink.calls[1].codes == std::vector<std::string>{"103"});
+    CHECK(sink.calls[2].bytes == "c\nd\n");
+  }
+
+  TEST_CASE("terminators: CRLF kept, last line without one stays without") {
+    CHECK(search("error_code=103\r\nx error_code=104", 1024, 1024, true) ==
+          "error_code=103<103>\r\nx error_code=104<104>");
+    CHECK(search("", 16, 16, true).empty());
+    CHECK(search("\n\n\r\n", 16, 16, true) == "\n\n\r\n");
+  }
+
+  TEST_CASE("a long line streams in pieces and a field across pieces is found") {
+    const std::string line = std::string(100, 'x') + " error_code=103 " + std::string(50, 'y');
+    RecordingSink sink;
+    CHECK(search(line + "\n", 16, 16, true, &sink) == line + "<103>\n");
+    CHECK(sink.calls.size() > 5);
+    CHECK(sink.calls.front().kind == 'c');
+  }
+
+  TEST_CASE("a CR at the end of a piece is a terminator only before LF") {
+    CHECK(search("abcdefg\r\nerror_code=5\rx\n", 8, 3, true) == "abcdefg\r\nerror_code=5\rx\n");
+    CHECK(search("abcdefgh error_code=103\r\n", 4, 4, true) == "abcdefgh error_code=103<103>\r\n");
+    CHECK(search("abc\r", 2, 1, true) == "abc\r");
+  }
+
+  TEST_CASE("every capacity and read size gives the same result") {
+    std::mt19937 rng(7);
+    const std::string input = random_corpus(rng, 300);
+    const std::string expected = naive(input);
+    for (const size_t capacity : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{4096}, size_t{1} << 20}) {
+      for (const size_t read_size : {size_t{1}, size_t{5}, size_t{4096}}) {
+        CAPTURE(capacity);
+        CAPTURE(read_size);
+        CHECK(search(input, capacity, read_size, true) == expected);
+      }
+    }
+  }
+
+  // The differential test: over seeded random corpora the fast path (prefilter, bulk spans)
+  // gives exactly what running the full matcher on every line gives.
+  TEST_CASE("fast path equals the naive matcher on seeded random corpora") {
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+      std::mt19937 rng(seed);
+      const std::string input = random_corpus(rng, 60);
+      CAPTURE(seed);
+      CHECK(search(input, 1 << 16, 1 << 16, true) == naive(input));
+      CHECK(search(input, 4096, 100, false) == naive(input));
+    }
+  }
+
+  TEST_CASE("flushes before a read that would block") {
+    class SlowSource final : public Source {
+     public:
+      ReadResult read(std::span<char> buffer) override {
+        if (step_ == 2) return {};
+        buffer[0] = '\n';
+        ++step_;
+        return {1, 0, {}};
+      }
+      bool ready() override { return false; }
+      const std::string& name() const override { return name_; }
+      int step_ = 0;
+      std::string name_ = "slow";
+    } source;
+    Matcher matcher(pieces().table, *pieces().extractor, false);
+    RecordingSink sink;
+    Searcher searcher(matcher, sink, 64);
+    searcher.search(source);
+    CHECK(sink.flushes == 3);
+  }
+
+  TEST_CASE("a read error ends the input after what was read") {
+    class FailingSource final : public Source {
+     public:
+      ReadResult read(std::span<char> buffer) override {
+        if (done_) return {0, 5, {}};
+        done_ = true;
+        const std::string_view data = "a\nerror_code=103";
+        std::copy(data.begin(), data.end(), buffer.begin());
+        return {data.size(), 0, {}};
+      }
+      bool ready() override { return true; }
+      const std::string& name() const override { return name_; }
+      bool done_ = false;
+      std::string name_ = "failing";
+    } source;
+    Matcher matcher(pieces().table, *pieces().extractor, false);
+    RecordingSink sink;
+    Searcher searcher(matcher, sink, 64);
+    const SearchResult result = searcher.search(source);
+    CHECK(result.read_failed);
+    CHECK(result.error == "Input/output error");
+    CHECK(sink.text() == "a\nerror_code=103<103>");
+    CHECK(result.lines == 2);
+  }
+}
