@@ -1,6 +1,8 @@
 #include "coinone_annotate/app.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -50,6 +52,13 @@ std::shared_ptr<const CodeTable> load_table(const std::string& codes_file) {
   return table;
 }
 
+// A pipe holds 64 KiB by default, so a fast producer and consumer switch every 64 KiB. Asking
+// for 1 MiB (the unprivileged maximum) lets each read and write move a whole buffer.
+void enlarge_pipe(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 void report_write_failure(const FdWriter& out) {
   if (out.status() == FdWriter::Status::kError)
     spdlog::error("standard output: {}", std::strerror(out.error_number()));
@@ -74,10 +83,12 @@ int run(const Config& config) {
     return kExitTrouble;
   }
 
+  enlarge_pipe(STDOUT_FILENO);
+  enlarge_pipe(STDIN_FILENO);
   FdWriter out(STDOUT_FILENO);
   Printer printer(out, *annotator.annotator, config.printer);
   Matcher matcher(table, *extractor.extractor, config.every_line_is_candidate);
-  Searcher searcher(matcher, printer, config.buffer_size);
+  Searcher searcher(matcher, printer, SearchOptions{config.buffer_size, false});
 
   bool trouble = false;
   for (const auto& path : config.inputs) {

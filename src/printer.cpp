@@ -17,7 +17,7 @@ Printer::~Printer() {
 }
 
 void Printer::passthrough(std::string_view bytes) {
-  if (!options_.only_errors) out_.write(bytes);
+  if (!options_.only_errors) out_.write_borrowed(bytes);
 }
 
 void Printer::line_piece(std::string_view bytes) {
@@ -32,10 +32,10 @@ void Printer::line_piece(std::string_view bytes) {
       hold_json_tail(bytes, base);
       return;
     }
-    emit_piece(held_);
+    emit_piece(held_, false);
     held_.clear();
   }
-  emit_piece(bytes);
+  emit_piece(bytes, true);
 }
 
 // The closing brace (at json_.close_offset()) and what follows stay here until the line ends.
@@ -43,22 +43,24 @@ void Printer::hold_json_tail(std::string_view bytes, uint64_t base) {
   const uint64_t close = json_.close_offset();
   if (close >= base) {  // the brace is in this piece
     const size_t split = static_cast<size_t>(close - base);
-    emit_piece(bytes.substr(0, split));
+    emit_piece(bytes.substr(0, split), true);
     held_.assign(bytes.substr(split));
   } else {
     held_.append(bytes);
   }
   if (held_.size() > kMaxHeld) {  // a huge run of trailing spaces: give up on JSON for it
     json_.give_up();
-    emit_piece(held_);
+    emit_piece(held_, false);
     held_.clear();
   }
 }
 
-void Printer::emit_piece(std::string_view bytes) {
+void Printer::emit_piece(std::string_view bytes, bool borrowed) {
   if (bytes.empty()) return;
   if (options_.only_errors)
     spool_write(bytes);
+  else if (borrowed)
+    out_.write_borrowed(bytes);
   else
     out_.write(bytes);
 }
@@ -90,30 +92,40 @@ void Printer::line_end(std::string_view rest, std::string_view terminator,
     json_.reset();
     json_.feed(rest);
   }
+  // content is the caller's span unless it had to be joined with held-back bytes here.
+  const bool borrowed = joined.empty();
   if (verdict.empty()) {
     if (!options_.only_errors) {
-      out_.write(content);
+      write_content(content, borrowed);
       out_.write(terminator);
     }
     return;
   }
-  write_annotated(content, terminator, verdict, offset);
+  write_annotated(content, borrowed, terminator, verdict, offset);
 }
 
-void Printer::write_annotated(std::string_view content, std::string_view terminator,
-                              const Verdict& verdict, uint64_t content_offset) {
+void Printer::write_content(std::string_view bytes, bool borrowed) {
+  if (borrowed)
+    out_.write_borrowed(bytes);
+  else
+    out_.write(bytes);
+}
+
+void Printer::write_annotated(std::string_view content, bool borrowed,
+                              std::string_view terminator, const Verdict& verdict,
+                              uint64_t content_offset) {
   ++annotated_lines_;
   scratch_.clear();
   if (options_.format == OutputFormat::kJson && json_.is_one_object()) {
     const size_t close = static_cast<size_t>(json_.close_offset() - content_offset);
     if (!json_.is_empty_object()) scratch_ += ',';
     annotator_->append_json_member(verdict, scratch_);
-    out_.write(content.substr(0, close));
+    write_content(content.substr(0, close), borrowed);
     out_.write(scratch_);
-    out_.write(content.substr(close));
+    write_content(content.substr(close), borrowed);
   } else {
     annotator_->append_text(verdict, scratch_);
-    out_.write(content);
+    write_content(content, borrowed);
     out_.write(scratch_);
   }
   out_.write(terminator);

@@ -23,13 +23,13 @@ size_t count_newlines(std::string_view bytes) {
 
 }  // namespace
 
-Searcher::Searcher(Matcher& matcher, Sink& sink, size_t buffer_capacity)
-    : matcher_(matcher), sink_(sink), buffer_(buffer_capacity) {}
+Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
+    : matcher_(matcher), sink_(sink), options_(options), buffer_(options.buffer_capacity) {}
 
 SearchResult Searcher::search(Source& source) {
   result_ = SearchResult{};
   for (;;) {
-    if (!source.ready()) sink_.flush();
+    sink_.flush();
     if (sink_.failed()) break;
     ReadResult read = buffer_.fill(source);
     result_.bytes += read.size;
@@ -78,7 +78,7 @@ void Searcher::process_pending() {
 
 // block holds whole lines, each ending in '\n'.
 void Searcher::scan_block(std::string_view block) {
-  result_.lines += count_newlines(block);
+  if (options_.count_lines) result_.lines += count_newlines(block);
   size_t pass_from = 0;  // start of the bytes not yet given to the sink
   size_t at = 0;
   while (at < block.size()) {

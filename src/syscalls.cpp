@@ -1,11 +1,12 @@
 #include "coinone_annotate/syscalls.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace coinone::sys {
 
 const Table& real_table() {
-  static const Table kReal{&::read, &::write, &::poll};
+  static const Table kReal{&::read, &::write, &::writev, &::poll};
   return kReal;
 }
 

@@ -51,9 +51,10 @@ class Printer final : public Sink {
   uint64_t annotated_lines() const { return annotated_lines_; }
 
  private:
-  void write_annotated(std::string_view content, std::string_view terminator,
+  void write_annotated(std::string_view content, bool borrowed, std::string_view terminator,
                        const Verdict& verdict, uint64_t content_offset);
-  void emit_piece(std::string_view bytes);
+  void write_content(std::string_view bytes, bool borrowed);
+  void emit_piece(std::string_view bytes, bool borrowed);
   void hold_json_tail(std::string_view bytes, uint64_t base);
   bool spool_write(std::string_view bytes);
   void spool_copy_out();

@@ -8,8 +8,9 @@
 // window made of the last FieldExtractor::kCarry bytes and the new piece, so a field that
 // straddles two pieces is still found; the verdict comes with the line's end.
 //
-// Before each read that would block, the sink is flushed: a live tail sees every line at once,
-// and a fast producer still gets large writes.
+// Before each read the sink is flushed: the spans it was given are about to change, and a live
+// tail sees every line at once. A file or a fast pipe still gets large writes, one per read, never
+// one per line.
 //
 // Not copyable; borrows the matcher and sink, which must outlive it. One thread.
 #pragma once
@@ -24,17 +25,24 @@
 
 namespace coinone {
 
+struct SearchOptions {
+  size_t buffer_capacity = LineBuffer::kDefaultCapacity;
+  // Count lines (SearchResult::lines). Off by default: counting every newline of a block costs
+  // a pass over it that plain annotation does not need.
+  bool count_lines = false;
+};
+
 struct SearchResult {
   bool read_failed = false;   // the source failed; error holds the reason
   bool output_failed = false; // the sink failed; the run should stop
   std::string error;
-  uint64_t lines = 0;         // lines seen (a last line without terminator counts)
+  uint64_t lines = 0;         // lines seen, when counted (a last line without terminator counts)
   uint64_t bytes = 0;         // bytes read
 };
 
 class Searcher {
  public:
-  Searcher(Matcher& matcher, Sink& sink, size_t buffer_capacity = LineBuffer::kDefaultCapacity);
+  Searcher(Matcher& matcher, Sink& sink, SearchOptions options = {});
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
 
@@ -52,6 +60,7 @@ class Searcher {
 
   Matcher& matcher_;
   Sink& sink_;
+  SearchOptions options_;
   LineBuffer buffer_;
   LineFindings findings_;
   SearchResult result_;

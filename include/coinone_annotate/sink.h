@@ -5,6 +5,10 @@
 // line_piece() calls followed by one line_end() with the rest of it. Together the calls deliver
 // every input byte exactly once, in order. A recording test double checks the searcher without
 // any output format.
+//
+// The spans passed in point into the searcher's read buffer and stay valid until the next
+// flush() call, which the searcher makes before every read: a sink may keep them until then
+// instead of copying them (the printer hands them to writev()).
 #pragma once
 #include <string_view>
 
@@ -23,7 +27,8 @@ class Sink {
   // line without one) and the codes to show (possibly none).
   virtual void line_end(std::string_view rest, std::string_view terminator,
                         const Verdict& verdict) = 0;
-  // Called before the searcher would wait for input: make everything so far visible.
+  // Called before every read: write out everything so far (the spans are about to change, and
+  // the read may wait for input, so this is also what makes a live tail show each line at once).
   virtual void flush() = 0;
   // True once output has failed; the searcher then stops reading.
   virtual bool failed() const = 0;

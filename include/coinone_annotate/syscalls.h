@@ -8,6 +8,7 @@
 #pragma once
 #include <poll.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 
@@ -16,6 +17,7 @@ namespace coinone::sys {
 struct Table {
   ssize_t (*read)(int fd, void* buf, size_t count);
   ssize_t (*write)(int fd, const void* buf, size_t count);
+  ssize_t (*writev)(int fd, const struct iovec* iov, int iovcnt);
   int (*poll)(struct pollfd* fds, nfds_t nfds, int timeout_ms);
 };
 
@@ -27,6 +29,9 @@ const Table& real_table();
 inline ssize_t read(int fd, void* buf, size_t count) { return table().read(fd, buf, count); }
 inline ssize_t write(int fd, const void* buf, size_t count) {
   return table().write(fd, buf, count);
+}
+inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt) {
+  return table().writev(fd, iov, iovcnt);
 }
 inline int poll(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
   return table().poll(fds, nfds, timeout_ms);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "coinone_annotate/fd_writer.h"
 #include "coinone_annotate/syscalls.h"
@@ -19,7 +20,8 @@ int fail;
 int eintr_every;
 int calls;
 
-ssize_t fake_write(int, const void* buf, size_t count) {
+// Takes bytes across the iovecs like the kernel, at most `limit` a call.
+ssize_t fake_writev(int, const iovec* iov, int iovcnt) {
   ++calls;
   if (eintr_every != 0 && calls % eintr_every == 0) {
     errno = EINTR;
@@ -29,10 +31,15 @@ ssize_t fake_write(int, const void* buf, size_t count) {
     errno = fail;
     return -1;
   }
-  size_t n = std::min(count, limit);
-  if (fail != 0) n = std::min(n, fail_after - sink.size());
-  sink.append(static_cast<const char*>(buf), n);
-  return static_cast<ssize_t>(n);
+  size_t budget = limit;
+  if (fail != 0) budget = std::min(budget, fail_after - sink.size());
+  size_t taken = 0;
+  for (int i = 0; i < iovcnt && taken < budget; ++i) {
+    const size_t n = std::min(iov[i].iov_len, budget - taken);
+    sink.append(static_cast<const char*>(iov[i].iov_base), n);
+    taken += n;
+  }
+  return static_cast<ssize_t>(taken);
 }
 
 void reset(size_t new_limit, int new_fail = 0, size_t new_fail_after = 0, int new_eintr = 0) {
@@ -49,7 +56,7 @@ void reset(size_t new_limit, int new_fail = 0, size_t new_fail_after = 0, int ne
 TEST_SUITE("fd_writer") {
   TEST_CASE("short writes and EINTR lose and repeat nothing") {
     sys::Table table = sys::real_table();
-    table.write = fake_write;
+    table.writev = fake_writev;
     sys::ScopedTable scoped(table);
     std::string expected;
     for (int i = 0; i < 1000; ++i) expected += "line " + std::to_string(i) + "\n";
@@ -64,9 +71,29 @@ TEST_SUITE("fd_writer") {
     }
   }
 
+  TEST_CASE("borrowed spans and copies interleave in order, past IOV_MAX pieces") {
+    sys::Table table = sys::real_table();
+    table.writev = fake_writev;
+    sys::ScopedTable scoped(table);
+    reset(100000);
+    FdWriter out(1, 4096);
+    std::vector<std::string> spans;
+    for (int i = 0; i < 3000; ++i) spans.push_back(std::string(FdWriter::kMinBorrowed, char('a' + i % 26)));
+    std::string expected;
+    for (int i = 0; i < 3000; ++i) {
+      out.write_borrowed(spans[static_cast<size_t>(i)]);
+      out.write(std::to_string(i));
+      expected += spans[static_cast<size_t>(i)] + std::to_string(i);
+    }
+    out.write_borrowed("short spans are copied");
+    expected += "short spans are copied";
+    CHECK(out.flush());
+    CHECK(sink == expected);
+  }
+
   TEST_CASE("large spans bypass the buffer in order") {
     sys::Table table = sys::real_table();
-    table.write = fake_write;
+    table.writev = fake_writev;
     sys::ScopedTable scoped(table);
     reset(1 << 20);
     FdWriter out(1, 8);
@@ -79,7 +106,7 @@ TEST_SUITE("fd_writer") {
 
   TEST_CASE("EPIPE, ENOSPC and EIO stop the writer with the reason") {
     sys::Table table = sys::real_table();
-    table.write = fake_write;
+    table.writev = fake_writev;
     sys::ScopedTable scoped(table);
     for (const int error : {EPIPE, ENOSPC, EIO}) {
       CAPTURE(error);

@@ -2,6 +2,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/prefilter.h"
@@ -69,5 +70,30 @@ TEST_SUITE("prefilter") {
       CHECK(find_candidate(line, 0) != std::string_view::npos);
     }
     CHECK(with_code > 100);  // the generator does produce fields
+  }
+}
+
+TEST_SUITE("prefilter") {
+  TEST_CASE("the scalar, SSE2 and AVX2 scans agree at every offset") {
+    std::vector<ScanKind> kinds{ScanKind::kScalar};
+#if defined(__x86_64__)
+    kinds.push_back(ScanKind::kSse2);
+    if (best_scan_kind() == ScanKind::kAvx2) kinds.push_back(ScanKind::kAvx2);
+#endif
+    std::mt19937 rng(99);
+    static const char* const kBits[] = {"error_code=103", "ERROR-CODE:0", "codecode", "cxxe",
+                                        "error_code=7", "x", "\n", "errorCode: '0103'", "ce"};
+    for (int round = 0; round < 300; ++round) {
+      std::string block;
+      for (auto n = rng() % 30; n > 0; --n) block += kBits[rng() % std::size(kBits)];
+      for (size_t from = 0; from <= block.size(); from += 1 + rng() % 7) {
+        const size_t want = find_candidate_with(ScanKind::kScalar, block, from);
+        for (const ScanKind kind : kinds) {
+          CAPTURE(block);
+          CAPTURE(from);
+          CHECK(find_candidate_with(kind, block, from) == want);
+        }
+      }
+    }
   }
 }

@@ -28,7 +28,7 @@ std::string search(const std::string& input, size_t capacity, size_t read_size, 
                    RecordingSink* keep = nullptr) {
   Matcher matcher(pieces().table, *pieces().extractor, !prefilter);
   RecordingSink sink;
-  Searcher searcher(matcher, sink, capacity);
+  Searcher searcher(matcher, sink, SearchOptions{capacity, true});
   StringSource source(input, read_size);
   const SearchResult result = searcher.search(source);
   CHECK(result.bytes == input.size());
@@ -168,7 +168,7 @@ TEST_SUITE("searcher") {
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, 64);
+    Searcher searcher(matcher, sink, SearchOptions{64, true});
     searcher.search(source);
     CHECK(sink.flushes == 3);
   }
@@ -190,7 +190,7 @@ TEST_SUITE("searcher") {
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, 64);
+    Searcher searcher(matcher, sink, SearchOptions{64, true});
     const SearchResult result = searcher.search(source);
     CHECK(result.read_failed);
     CHECK(result.error == "Input/output error");
