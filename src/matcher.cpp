@@ -24,6 +24,16 @@ void Matcher::scan_window(std::string_view window, char prev, bool final,
   extractor_.extract(window, prev, final, findings);
 }
 
+const Verdict& Matcher::decide_line(LineFindings& findings, std::string_view line) {
+  if (findings.has_codes() && !findings.result_error() && !findings.mentions_coinone()) {
+    bool all_known = true;
+    for (size_t i = 0; i < findings.code_count() && all_known; ++i)
+      all_known = table_->find(findings.code(i).digits) != nullptr;
+    if (!all_known && mentions_coinone(line)) findings.set_mentions_coinone();
+  }
+  return decide(findings);
+}
+
 const Verdict& Matcher::decide(const LineFindings& findings) {
   verdict_.clear();
   if (!findings.has_codes()) return verdict_;

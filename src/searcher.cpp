@@ -90,7 +90,7 @@ void Searcher::scan_block(std::string_view block) {
         split_terminator(block.substr(line_start, line_end - line_start));
     findings_.clear();
     matcher_.scan_line(content, findings_);
-    const Verdict& verdict = matcher_.decide(findings_);
+    const Verdict& verdict = matcher_.decide_line(findings_, content);
     if (!verdict.empty()) {
       if (line_start > pass_from) sink_.passthrough(block.substr(pass_from, line_start - pass_from));
       sink_.line_end(content, terminator, verdict);
@@ -116,7 +116,7 @@ void Searcher::finish_input() {
 void Searcher::annotate_line(std::string_view line, std::string_view terminator) {
   findings_.clear();
   if (matcher_.next_candidate(line, 0) != kNpos) matcher_.scan_line(line, findings_);
-  sink_.line_end(line, terminator, matcher_.decide(findings_));
+  sink_.line_end(line, terminator, matcher_.decide_line(findings_, line));
 }
 
 void Searcher::stream_piece(std::string_view piece) {

@@ -1,7 +1,8 @@
 // FieldExtractor: finds Coinone error fields, `result` fields and --pattern matches in text.
 //
 // This is the only place that knows RE2 (all patterns are compiled once, at construction, with
-// log_errors off). A field is a name, a separator and a value token:
+// log_errors off). Names are found with literal scans; RE2 reads the separator and value after
+// each, anchored. A field is a name, a separator and a value token:
 //
 //     name       error_code | errorCode | ERROR-CODE | result ...  (case-insensitive,
 //                "error" [_-]? "code", or "result"), not preceded by [A-Za-z0-9_-]
@@ -21,6 +22,7 @@
 // Not copyable (RE2 objects are expensive); extract() is const and thread-safe.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +59,9 @@ class FieldExtractor {
  private:
   struct Patterns;
   explicit FieldExtractor(std::unique_ptr<Patterns> patterns);
-  void extract_fields(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  void extract_codes(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  void extract_results(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  std::optional<std::string_view> value_after(std::string_view text, size_t at, bool final) const;
   void extract_user(std::string_view text, bool final, LineFindings& findings) const;
 
   std::unique_ptr<Patterns> patterns_;

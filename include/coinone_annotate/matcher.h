@@ -35,7 +35,10 @@ class Matcher {
   void scan_line(std::string_view line, LineFindings& findings) const;
   // Adds the fields of a window of a long line; see FieldExtractor::extract.
   void scan_window(std::string_view window, char prev, bool final, LineFindings& findings) const;
-  // Decides what to show. The verdict lives until the next call.
+  // Decides what to show for a whole line scanned with scan_line(); the line is searched for
+  // "coinone" only when an unknown code needs the context. The verdict lives until the next call.
+  const Verdict& decide_line(LineFindings& findings, std::string_view line);
+  // The same for a long line whose windows were scanned with scan_window().
   const Verdict& decide(const LineFindings& findings);
 
   void set_table(std::shared_ptr<const CodeTable> table) { table_ = std::move(table); }

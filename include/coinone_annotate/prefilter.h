@@ -18,12 +18,6 @@ namespace coinone {
 // or std::string_view::npos.
 size_t find_candidate(std::string_view block, size_t from);
 
-// The scan implementations: all give the same answers. find_candidate() uses the best one the
-// CPU has (AVX2 32 bytes at a time, else SSE2 16 at a time); tests run each of them.
-enum class ScanKind { kScalar, kSse2, kAvx2 };
-size_t find_candidate_with(ScanKind kind, std::string_view block, size_t from);
-ScanKind best_scan_kind();
-
 // The check applied to one occurrence of "code" at `at`: true when it ends a field name whose
 // value may be an error code. Exposed for tests.
 bool is_candidate_at(std::string_view block, size_t at);

@@ -91,10 +91,15 @@ TEST_SUITE("field_extractor") {
     CHECK_FALSE(f.result_other());
     codes_of("query_result=success error_code=1", &f);  // not the result field
     CHECK_FALSE(f.result_other());
-    codes_of("COINONE error_code=1", &f);
+    // Whole lines leave the search for "coinone" to the matcher; windows look themselves.
+    f.clear();
+    extractor().extract("COINONE error_code=1 ", '\n', false, f);
     CHECK(f.mentions_coinone());
-    codes_of("coin one error_code=1", &f);
+    f.clear();
+    extractor().extract("coin one error_code=1 ", '\n', false, f);
     CHECK_FALSE(f.mentions_coinone());
+    CHECK(mentions_coinone("x CoinOne y"));
+    CHECK_FALSE(mentions_coinone("coinon"));
   }
 
   TEST_CASE("a non-final window leaves a field at its end for the next window") {

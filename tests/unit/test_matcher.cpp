@@ -19,7 +19,7 @@ struct Fixture {
   std::string shown(std::string_view line) {
     findings.clear();
     matcher.scan_line(line, findings);
-    const Verdict& v = matcher.decide(findings);
+    const Verdict& v = matcher.decide_line(findings, line);
     std::string out;
     for (const auto& s : v.shown) out += (out.empty() ? "" : ",") + std::string(s.digits);
     if (v.more != 0) out += "+" + std::to_string(v.more);
@@ -76,6 +76,6 @@ TEST_SUITE("matcher") {
     Matcher m(f.table, *patterned.extractor, false);
     LineFindings findings;
     m.scan_line("E9999", findings);
-    CHECK(m.decide(findings).shown.size() == 1);
+    CHECK(m.decide_line(findings, "E9999").shown.size() == 1);
   }
 }

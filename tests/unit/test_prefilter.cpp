@@ -6,6 +6,7 @@
 
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/prefilter.h"
+#include "reference_extractor.h"
 
 using namespace coinone;
 
@@ -40,8 +41,9 @@ TEST_SUITE("prefilter") {
     }
   }
 
-  // The prefilter may say yes too often, never too rarely: wherever the extractor finds a
-  // code, the prefilter must find a candidate. Random lines built from field fragments.
+  // The prefilter may say yes too often, never too rarely: wherever the reference extractor
+  // finds a code, the prefilter must find a candidate, and the production extractor must find
+  // the same codes. Random lines built from field fragments.
   TEST_CASE("never misses a field the extractor finds (seeded random lines)") {
     static const char* const kNoise[] = {"x", "_", "-", " ", "\"", "'", "\\", ":", "=",
                                          "result", "{", ",", "0", "1", "."};
@@ -62,38 +64,19 @@ TEST_SUITE("prefilter") {
       line += pick(kError) + pick(kJoin) + pick(kCode) + pick(kSkip) + pick(kSep) + pick(kSkip);
       line += pick(kValue);
       for (auto n = rng() % 3; n > 0; --n) line += pick(kNoise);
-      LineFindings f;
-      made.extractor->extract(line, '\n', true, f);
-      if (!f.has_codes()) continue;
-      ++with_code;
+      LineFindings want, got;
+      testing::reference_extract(line, want);
+      made.extractor->extract(line, '\n', true, got);
       CAPTURE(line);
+      REQUIRE(got.code_count() == want.code_count());
+      for (size_t c = 0; c < got.code_count(); ++c) CHECK(got.code(c).digits == want.code(c).digits);
+      CHECK(got.result_error() == want.result_error());
+      CHECK(got.result_other() == want.result_other());
+      if (!want.has_codes()) continue;
+      ++with_code;
       CHECK(find_candidate(line, 0) != std::string_view::npos);
     }
     CHECK(with_code > 100);  // the generator does produce fields
   }
 }
 
-TEST_SUITE("prefilter") {
-  TEST_CASE("the scalar, SSE2 and AVX2 scans agree at every offset") {
-    std::vector<ScanKind> kinds{ScanKind::kScalar};
-#if defined(__x86_64__)
-    kinds.push_back(ScanKind::kSse2);
-    if (best_scan_kind() == ScanKind::kAvx2) kinds.push_back(ScanKind::kAvx2);
-#endif
-    std::mt19937 rng(99);
-    static const char* const kBits[] = {"error_code=103", "ERROR-CODE:0", "codecode", "cxxe",
-                                        "error_code=7", "x", "\n", "errorCode: '0103'", "ce"};
-    for (int round = 0; round < 300; ++round) {
-      std::string block;
-      for (auto n = rng() % 30; n > 0; --n) block += kBits[rng() % std::size(kBits)];
-      for (size_t from = 0; from <= block.size(); from += 1 + rng() % 7) {
-        const size_t want = find_candidate_with(ScanKind::kScalar, block, from);
-        for (const ScanKind kind : kinds) {
-          CAPTURE(block);
-          CAPTURE(from);
-          CHECK(find_candidate_with(kind, block, from) == want);
-        }
-      }
-    }
-  }
-}

@@ -1,0 +1,46 @@
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "coinone_annotate/literal_search.h"
+
+using namespace coinone;
+
+TEST_SUITE("literal_search") {
+  TEST_CASE("finds words in any case") {
+    CHECK(find_word("x CoDe y", 0, "code") == 2);
+    CHECK(find_word("RESULT", 0, "result") == 0);
+    CHECK(find_word("resul", 0, "result") == std::string_view::npos);
+    CHECK(find_word("code code", 1, "code") == 5);
+    CHECK(find_word("", 0, "code") == std::string_view::npos);
+    CHECK(word_at("xCOINONE", 1, "coinone"));
+    CHECK_FALSE(word_at("xCOINON", 1, "coinone"));
+  }
+
+  TEST_CASE("the scalar, SSE2 and AVX2 scans agree at every offset") {
+    std::vector<ScanKind> kinds{ScanKind::kScalar};
+#if defined(__x86_64__)
+    kinds.push_back(ScanKind::kSse2);
+    if (best_scan_kind() == ScanKind::kAvx2) kinds.push_back(ScanKind::kAvx2);
+#endif
+    std::mt19937 rng(99);
+    static const char* const kBits[] = {"error_code", "CODE", "codecode", "cxxe", "Result",
+                                        "x", "\n", "coinone", "ce", "\xff", "resul"};
+    for (int round = 0; round < 300; ++round) {
+      std::string text;
+      for (auto n = rng() % 30; n > 0; --n) text += kBits[rng() % std::size(kBits)];
+      for (const std::string_view word : {"code", "result", "coinone"}) {
+        for (size_t from = 0; from <= text.size(); from += 1 + rng() % 7) {
+          const size_t want = find_word_with(ScanKind::kScalar, text, from, word);
+          for (const ScanKind kind : kinds) {
+            CAPTURE(text);
+            CAPTURE(from);
+            CHECK(find_word_with(kind, text, from, word) == want);
+          }
+        }
+      }
+    }
+  }
+}
