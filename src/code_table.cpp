@@ -76,6 +76,7 @@ std::optional<Advice> parse_advice(std::string_view name) {
 }
 
 const CodeEntry* CodeTable::find(uint32_t code) const {
+  if (code < kDirect) return direct_[code] == kAbsent ? nullptr : &entries_[direct_[code]];
   const auto it = index_.find(code);
   return it == index_.end() ? nullptr : &entries_[it->second];
 }
@@ -92,6 +93,7 @@ void CodeTable::add(CodeEntry entry) {
     return;
   }
   index_.emplace(entry.code, entries_.size());
+  if (entry.code < kDirect) direct_[entry.code] = static_cast<uint16_t>(entries_.size());
   entries_.push_back(std::move(entry));
 }
 

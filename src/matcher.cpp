@@ -25,26 +25,39 @@ void Matcher::scan_window(std::string_view window, char prev, bool final,
 }
 
 const Verdict& Matcher::decide_line(LineFindings& findings, std::string_view line) {
-  if (findings.has_codes() && !findings.result_error() && !findings.mentions_coinone()) {
-    bool all_known = true;
-    for (size_t i = 0; i < findings.code_count() && all_known; ++i)
-      all_known = table_->find(findings.code(i).digits) != nullptr;
-    if (!all_known && mentions_coinone(line)) findings.set_mentions_coinone();
-  }
-  return decide(findings);
+  const bool has_unknown = look_up(findings);
+  if (has_unknown && !findings.result_error() && !findings.mentions_coinone() &&
+      mentions_coinone(line))
+    findings.set_mentions_coinone();
+  return build_verdict(findings);
 }
 
 const Verdict& Matcher::decide(const LineFindings& findings) {
+  look_up(findings);
+  return build_verdict(findings);
+}
+
+// Fills entries_ with the table entry of each code; true when some code is unknown.
+bool Matcher::look_up(const LineFindings& findings) {
+  entries_.clear();
+  bool has_unknown = false;
+  for (size_t i = 0; i < findings.code_count(); ++i) {
+    entries_.push_back(table_->find(findings.code(i).digits));
+    has_unknown = has_unknown || entries_.back() == nullptr;
+  }
+  return has_unknown;
+}
+
+const Verdict& Matcher::build_verdict(const LineFindings& findings) {
   verdict_.clear();
   if (!findings.has_codes()) return verdict_;
   if (findings.result_other() && !findings.result_error()) return verdict_;
   const bool context = findings.result_error() || findings.mentions_coinone();
   for (size_t i = 0; i < findings.code_count(); ++i) {
     const FoundCode& found = findings.code(i);
-    const CodeEntry* entry = table_->find(found.digits);
-    if (entry == nullptr && !context && !found.from_pattern) continue;
+    if (entries_[i] == nullptr && !context && !found.from_pattern) continue;
     if (verdict_.shown.size() < Verdict::kMaxShown)
-      verdict_.shown.push_back({found.digits, entry});
+      verdict_.shown.push_back({found.digits, entries_[i]});
     else
       ++verdict_.more;
   }

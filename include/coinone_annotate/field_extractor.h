@@ -59,8 +59,11 @@ class FieldExtractor {
  private:
   struct Patterns;
   explicit FieldExtractor(std::unique_ptr<Patterns> patterns);
-  void extract_codes(std::string_view text, char prev, bool final, LineFindings& findings) const;
-  void extract_results(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  void extract_fields(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  void extract_code(std::string_view text, size_t at, char prev, bool final,
+                    LineFindings& findings) const;
+  void extract_result(std::string_view text, size_t at, char prev, bool final,
+                      LineFindings& findings) const;
   std::optional<std::string_view> value_after(std::string_view text, size_t at, bool final) const;
   void extract_user(std::string_view text, bool final, LineFindings& findings) const;
 

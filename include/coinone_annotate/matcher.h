@@ -14,6 +14,7 @@
 #pragma once
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "coinone_annotate/code_table.h"
 #include "coinone_annotate/field_extractor.h"
@@ -45,9 +46,13 @@ class Matcher {
   const CodeTable& table() const { return *table_; }
 
  private:
+  bool look_up(const LineFindings& findings);
+  const Verdict& build_verdict(const LineFindings& findings);
+
   std::shared_ptr<const CodeTable> table_;
   const FieldExtractor& extractor_;
   bool every_line_is_candidate_;
+  std::vector<const CodeEntry*> entries_;  // per code of the findings, null when unknown
   Verdict verdict_;
 };
 

@@ -18,6 +18,17 @@ namespace coinone {
 // or std::string_view::npos.
 size_t find_candidate(std::string_view block, size_t from);
 
+// The hand-written side of the field grammar (FieldExtractor's header has all of it).
+// Start of the name "error", "error_" or "error-" that ends just before "code" at `code_at`, or
+// npos.
+size_t error_name_start(std::string_view text, size_t code_at);
+// Start of the value token of a field whose name ends at `at`: skips [\\"' \t]*, a separator
+// (=>, : or =), [\\"' \t]* and one optional ':'. npos when no separator follows.
+size_t value_token_start(std::string_view text, size_t at);
+// False when the value after a name ending at `at` is certainly not an error code: no separator,
+// no digit, or a lone zero.
+bool value_may_be_code(std::string_view text, size_t at);
+
 // The check applied to one occurrence of "code" at `at`: true when it ends a field name whose
 // value may be an error code. Exposed for tests.
 bool is_candidate_at(std::string_view block, size_t at);

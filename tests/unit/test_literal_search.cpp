@@ -14,6 +14,8 @@ TEST_SUITE("literal_search") {
     CHECK(find_word("RESULT", 0, "result") == 0);
     CHECK(find_word("resul", 0, "result") == std::string_view::npos);
     CHECK(find_word("code code", 1, "code") == 5);
+    CHECK(find_either("a RESULT code", 0, "code", "result") == 2);
+    CHECK(find_either("a RESUL code", 0, "code", "result") == 8);
     CHECK(find_word("", 0, "code") == std::string_view::npos);
     CHECK(word_at("xCOINONE", 1, "coinone"));
     CHECK_FALSE(word_at("xCOINON", 1, "coinone"));
@@ -31,13 +33,16 @@ TEST_SUITE("literal_search") {
     for (int round = 0; round < 300; ++round) {
       std::string text;
       for (auto n = rng() % 30; n > 0; --n) text += kBits[rng() % std::size(kBits)];
-      for (const std::string_view word : {"code", "result", "coinone"}) {
+      const std::pair<std::string_view, std::string_view> pairs[] = {
+          {"code", "code"}, {"result", "result"}, {"coinone", "coinone"}, {"code", "result"},
+          {"result", "code"}};
+      for (const auto& [a, b] : pairs) {
         for (size_t from = 0; from <= text.size(); from += 1 + rng() % 7) {
-          const size_t want = find_word_with(ScanKind::kScalar, text, from, word);
+          const size_t want = find_either_with(ScanKind::kScalar, text, from, a, b);
           for (const ScanKind kind : kinds) {
             CAPTURE(text);
             CAPTURE(from);
-            CHECK(find_word_with(kind, text, from, word) == want);
+            CHECK(find_either_with(kind, text, from, a, b) == want);
           }
         }
       }
