@@ -108,13 +108,21 @@ std::optional<std::string_view> FieldExtractor::value_after(std::string_view tex
 // sorts the line, it is never shown. The reference extractor of the tests reads both with RE2.
 void FieldExtractor::extract_fields(std::string_view text, char prev, bool final,
                                     LineFindings& findings) const {
-  for (size_t at = find_either(text, 0, "code", "result"); at != kNpos;
-       at = find_either(text, at + 1, "code", "result")) {
-    if (word_at(text, at, "code"))
-      extract_code(text, at, prev, final, findings);
+  struct Visit {
+    const FieldExtractor& self;
+    std::string_view text;
+    char prev;
+    bool final;
+    LineFindings& findings;
+  } visit{*this, text, prev, final, findings};
+  for_each_either(text, 0, "code", "result", [](void* context, size_t at) {
+    auto& v = *static_cast<Visit*>(context);
+    if (word_at(v.text, at, "code"))
+      v.self.extract_code(v.text, at, v.prev, v.final, v.findings);
     else
-      extract_result(text, at, prev, final, findings);
-  }
+      v.self.extract_result(v.text, at, v.prev, v.final, v.findings);
+    return true;
+  }, &visit);
 }
 
 void FieldExtractor::extract_code(std::string_view text, size_t at, char prev, bool final,

@@ -48,15 +48,16 @@ __attribute__((target("avx2"))) inline uint32_t mask_avx2(const char* p, std::st
   return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(hit_a, hit_b)));
 }
 
-// The scan loop, `width` offsets a step. The last step is moved back to end exactly at the end
-// of the text (the offsets it saw already are masked off), so no scalar tail is needed once the
-// text holds one step: on 150-byte log lines a scalar tail had taken 12% of the run time.
-// Returns npos with `at` unchanged when the text is too short for one step. A macro rather than
-// a template because the AVX2 copy must be compiled for AVX2 as a whole for the intrinsics to
-// inline (a call per 32 bytes cost 7% of the run time on the 1% corpus).
+// The scan loop, `width` offsets a step, calling visit() at each occurrence until it returns
+// false. The last step is moved back to end exactly at the end of the text (the offsets it saw
+// already are masked off), so no scalar tail is needed once the text holds one step: on
+// 150-byte log lines a scalar tail had taken 12% of the run time. Returns false when visit()
+// stopped the scan; leaves `at` where the scalar tail must start. A macro rather than a template
+// because the AVX2 copy must be compiled for AVX2 as a whole for the intrinsics to inline (a
+// call per 32 bytes cost 7% of the run time on the 1% corpus).
 #define COINONE_SCAN_LOOP(mask_of, width)                                                   \
   const size_t reach = std::max(a.size(), b.size()) - 1;                                  \
-  if (at + reach + (width) > text.size()) return kNpos;                                    \
+  if (at + reach + (width) > text.size()) return true;                                     \
   const size_t final_at = text.size() - reach - (width);                                  \
   for (size_t step = at;; step += (width)) {                                               \
     const size_t start = step < final_at ? step : final_at;                                \
@@ -64,19 +65,21 @@ __attribute__((target("avx2"))) inline uint32_t mask_avx2(const char* p, std::st
     if (start < step) mask &= ~0u << (step - start);                                       \
     for (; mask != 0; mask &= mask - 1) {                                                  \
       const size_t hit = start + static_cast<size_t>(__builtin_ctz(mask));                 \
-      if (either_at(text, hit, a, b)) return hit;                                          \
+      if (either_at(text, hit, a, b) && !visit(context, hit)) return false;                \
     }                                                                                      \
     if (start == final_at) break;                                                          \
   }                                                                                        \
   at = final_at + (width); /* the scalar tail checks where only the shorter word fits */   \
-  return kNpos;
+  return true;
 
-size_t scan_sse2(std::string_view text, size_t& at, std::string_view a, std::string_view b) {
+bool scan_sse2(std::string_view text, size_t& at, std::string_view a, std::string_view b,
+               WordVisitor visit, void* context) {
   COINONE_SCAN_LOOP(mask_sse2, 16)
 }
 
-__attribute__((target("avx2"))) size_t scan_avx2(std::string_view text, size_t& at,
-                                                 std::string_view a, std::string_view b) {
+__attribute__((target("avx2"))) bool scan_avx2(std::string_view text, size_t& at,
+                                               std::string_view a, std::string_view b,
+                                               WordVisitor visit, void* context) {
   COINONE_SCAN_LOOP(mask_avx2, 32)
 }
 #undef COINONE_SCAN_LOOP
@@ -96,24 +99,39 @@ const ScanKind kBestScan = choose_scan_kind();
 
 }  // namespace
 
-size_t find_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
-                        std::string_view b) {
+void for_each_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
+                         std::string_view b, WordVisitor visit, void* context) {
   size_t at = from;
 #if defined(__x86_64__)
-  size_t hit = kNpos;
-  if (kind == ScanKind::kAvx2) hit = scan_avx2(text, at, a, b);
-  if (kind != ScanKind::kScalar && hit == kNpos && at == from)
-    hit = scan_sse2(text, at, a, b);  // a text too short for 32 bytes may take 16
-  if (hit != kNpos) return hit;
+  if (kind == ScanKind::kAvx2 && !scan_avx2(text, at, a, b, visit, context)) return;
+  if (kind != ScanKind::kScalar && at == from && !scan_sse2(text, at, a, b, visit, context))
+    return;  // a text too short for 32 bytes may take 16
 #else
   (void)kind;
 #endif
   const int first_a = a.front(), first_b = b.front();
   for (; at < text.size(); ++at) {
     const int c = static_cast<unsigned char>(text[at]) | 0x20;
-    if ((c == first_a || c == first_b) && either_at(text, at, a, b)) return at;
+    if ((c == first_a || c == first_b) && either_at(text, at, a, b) && !visit(context, at)) return;
   }
-  return kNpos;
+}
+
+void for_each_either(std::string_view text, size_t from, std::string_view a, std::string_view b,
+                     WordVisitor visit, void* context) {
+  for_each_either_with(kBestScan, text, from, a, b, visit, context);
+}
+
+size_t find_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
+                        std::string_view b) {
+  size_t found = kNpos;
+  for_each_either_with(
+      kind, text, from, a, b,
+      [](void* context, size_t at) {
+        *static_cast<size_t*>(context) = at;
+        return false;  // the first is enough
+      },
+      &found);
+  return found;
 }
 
 size_t find_either(std::string_view text, size_t from, std::string_view a, std::string_view b) {

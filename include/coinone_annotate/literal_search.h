@@ -23,7 +23,15 @@ size_t find_word(std::string_view text, size_t from, std::string_view word);
 // Offset of the first occurrence of either word, in one pass (the extractor looks for "code"
 // and "result" at once).
 size_t find_either(std::string_view text, size_t from, std::string_view a, std::string_view b);
+// Calls visit(context, offset) at every occurrence of either word at or after `from`, in order,
+// until it returns false. One pass, however many occurrences (a restart per occurrence cost a
+// vector set-up and a partial step each time).
+using WordVisitor = bool (*)(void* context, size_t at);
+void for_each_either(std::string_view text, size_t from, std::string_view a, std::string_view b,
+                     WordVisitor visit, void* context);
 // The same with a given implementation, for tests that check they agree.
+void for_each_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
+                          std::string_view b, WordVisitor visit, void* context);
 size_t find_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
                         std::string_view b);
 // The implementation find_word() uses on this CPU.
