@@ -17,9 +17,11 @@
 #include "coinone_annotate/code_table.h"
 #include "coinone_annotate/fd_writer.h"
 #include "coinone_annotate/field_extractor.h"
+#include "coinone_annotate/follow_source.h"
 #include "coinone_annotate/matcher.h"
 #include "coinone_annotate/printer.h"
 #include "coinone_annotate/searcher.h"
+#include "coinone_annotate/signals.h"
 #include "coinone_annotate/source.h"
 
 namespace coinone {
@@ -64,51 +66,136 @@ void report_write_failure(const FdWriter& out) {
     spdlog::error("standard output: {}", std::strerror(out.error_number()));
 }
 
-}  // namespace
+// The pieces of one run, built from the Config, with what a table reload must swap.
+class Pipeline {
+ public:
+  static std::unique_ptr<Pipeline> build(const Config& config);
 
-int run(const Config& config) {
-  set_up_logging();
-  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
+  int run_files();
+  int run_follow();
 
-  const auto table = load_table(config.codes_file);
-  if (!table) return kExitTrouble;
+ private:
+  Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
+           std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator);
+  void reload_table();
+  int finish(bool trouble);
+
+  const Config& config_;
+  std::shared_ptr<const CodeTable> table_;
+  std::unique_ptr<FieldExtractor> extractor_;
+  std::unique_ptr<Annotator> annotator_;
+  FdWriter out_{STDOUT_FILENO};
+  Printer printer_;
+  Matcher matcher_;
+  Searcher searcher_;
+};
+
+std::unique_ptr<Pipeline> Pipeline::build(const Config& config) {
+  auto table = load_table(config.codes_file);
+  if (!table) return nullptr;
   auto extractor = FieldExtractor::create(config.patterns);
   if (!extractor.extractor) {
     spdlog::error("--pattern {}", extractor.error);
-    return kExitTrouble;
+    return nullptr;
   }
   auto annotator = Annotator::create(table, config.annotator);
   if (!annotator.annotator) {
     spdlog::error("--template: {}", annotator.error);
-    return kExitTrouble;
+    return nullptr;
   }
+  return std::unique_ptr<Pipeline>(new Pipeline(config, std::move(table),
+                                                std::move(extractor.extractor),
+                                                std::move(annotator.annotator)));
+}
 
-  enlarge_pipe(STDOUT_FILENO);
-  enlarge_pipe(STDIN_FILENO);
-  FdWriter out(STDOUT_FILENO);
-  Printer printer(out, *annotator.annotator, config.printer);
-  Matcher matcher(table, *extractor.extractor, config.every_line_is_candidate);
-  Searcher searcher(matcher, printer, SearchOptions{config.buffer_size, false});
+Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
+                   std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator)
+    : config_(config),
+      table_(std::move(table)),
+      extractor_(std::move(extractor)),
+      annotator_(std::move(annotator)),
+      printer_(out_, *annotator_, config.printer),
+      matcher_(table_, *extractor_, config.every_line_is_candidate),
+      searcher_(matcher_, printer_,
+                SearchOptions{config.buffer_size, false, [this] {
+                                if (SignalEvents::take_reload_request()) reload_table();
+                              }}) {}
 
+int Pipeline::run_files() {
   bool trouble = false;
-  for (const auto& path : config.inputs) {
+  for (const auto& path : config_.inputs) {
     OpenResult opened = open_source(path);
     if (!opened.source) {
       spdlog::error("{}: {}", path, opened.error);
       trouble = true;
       continue;
     }
-    const SearchResult result = searcher.search(*opened.source);
+    const SearchResult result = searcher_.search(*opened.source);
     if (result.read_failed) {
       spdlog::error("{}: {}", opened.source->name(), result.error);
       trouble = true;
     }
     if (result.output_failed) break;
   }
-  out.flush();
-  report_write_failure(out);
-  if (out.status() == FdWriter::Status::kError) trouble = true;
+  return finish(trouble);
+}
+
+// Follows one file until SIGTERM or SIGINT, then flushes, saves the state and ends.
+int Pipeline::run_follow() {
+  if (!SignalEvents::install()) {
+    spdlog::error("cannot set up signal handling: {}", std::strerror(errno));
+    return kExitTrouble;
+  }
+  FollowSource source(FollowOptions{config_.inputs.front(), config_.state_file});
+  if (!source.start_note().empty()) spdlog::warn("{}", source.start_note());
+  const SearchResult result = searcher_.search(source);
+  bool trouble = false;
+  if (result.read_failed) {
+    spdlog::error("{}: {}", source.name(), result.error);
+    trouble = true;
+  }
+  out_.flush();
+  if (out_.status() == FdWriter::Status::kOk) source.checkpoint(0);  // all of it is written
+  if (const std::string error = source.save_state(); !error.empty()) {
+    spdlog::error("{}", error);
+    trouble = true;
+  }
+  return finish(trouble);
+}
+
+// SIGHUP: the --codes file is read again; a bad one is reported and the last good table stays.
+void Pipeline::reload_table() {
+  auto table = load_table(config_.codes_file);
+  if (!table) {
+    spdlog::error("keeping the previous code table");
+    return;
+  }
+  auto annotator = Annotator::create(table, config_.annotator);
+  if (!annotator.annotator) return;  // the template was checked at start-up
+  printer_.set_annotator(*annotator.annotator);
+  matcher_.set_table(table);
+  annotator_ = std::move(annotator.annotator);
+  table_ = std::move(table);
+  spdlog::info("reloaded the code table ({} codes)", table_->entries().size());
+}
+
+int Pipeline::finish(bool trouble) {
+  out_.flush();
+  report_write_failure(out_);
+  if (out_.status() == FdWriter::Status::kError) trouble = true;
   return trouble ? kExitTrouble : kExitOk;
+}
+
+}  // namespace
+
+int run(const Config& config) {
+  set_up_logging();
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
+  enlarge_pipe(STDOUT_FILENO);
+  enlarge_pipe(STDIN_FILENO);
+  const auto pipeline = Pipeline::build(config);
+  if (!pipeline) return kExitTrouble;
+  return config.follow ? pipeline->run_follow() : pipeline->run_files();
 }
 
 }  // namespace coinone

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -67,6 +68,13 @@ ParseOutcome parse_command_line(int argc, char** argv) {
   app.add_option("--color", color, "Colour annotations by category: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  app.add_flag("-F,--follow", config.follow,
+               "Follow the file by name like tail -F: wait for new lines, survive rotation "
+               "(rename or copytruncate); SIGTERM/SIGINT flush and exit 0, SIGHUP reloads --codes");
+  app.add_option("--state", config.state_file,
+                 "With --follow: keep a checkpoint in FILE so that a restart goes on where the "
+                 "last run stopped, with no line lost or repeated")
+      ->type_name("FILE");
   app.add_option("--buffer-size", config.buffer_size,
                  "Line buffer capacity in bytes (longer lines are streamed in pieces)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
@@ -79,6 +87,16 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     outcome.exit_code = app.exit(e) == 0 ? kExitOk : kExitTrouble;
+    return outcome;
+  }
+  if (config.follow && config.inputs.size() != 1) {
+    std::fputs("coinone-annotate: --follow takes exactly one file\n", stderr);
+    outcome.exit_code = kExitTrouble;
+    return outcome;
+  }
+  if (!config.state_file.empty() && !config.follow) {
+    std::fputs("coinone-annotate: --state needs --follow\n", stderr);
+    outcome.exit_code = kExitTrouble;
     return outcome;
   }
   if (config.inputs.empty()) config.inputs.push_back("-");

@@ -38,7 +38,12 @@ SearchResult Searcher::search(Source& source) {
   for (;;) {
     sink_.flush();
     if (sink_.failed()) break;
+    // Everything before the bytes still held (an incomplete line, a '\r' that may start a
+    // terminator) is written now.
+    source.checkpoint(buffer_.pending().size() + (held_cr_ ? 1 : 0));
+    if (options_.between_reads) options_.between_reads();
     ReadResult read = buffer_.fill(source);
+    if (read.wake) continue;
     result_.bytes += read.size;
     if (read.error != 0 || !read.message.empty()) {
       result_.read_failed = true;

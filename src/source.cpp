@@ -12,17 +12,8 @@
 
 namespace coinone {
 
-namespace {
-
-bool is_regular_file(int fd) {
-  struct stat st {};
-  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-}  // namespace
-
 FdSource::FdSource(int fd, std::string name, bool owns_fd)
-    : fd_(fd), name_(std::move(name)), owns_fd_(owns_fd), regular_file_(is_regular_file(fd)) {}
+    : fd_(fd), name_(std::move(name)), owns_fd_(owns_fd) {}
 
 FdSource::~FdSource() {
   if (owns_fd_) ::close(fd_);
@@ -41,12 +32,6 @@ ReadResult FdSource::read(std::span<char> buffer) {
     }
     return ReadResult{0, errno, {}};
   }
-}
-
-bool FdSource::ready() {
-  if (regular_file_) return true;
-  pollfd pfd{fd_, POLLIN, 0};
-  return sys::poll(&pfd, 1, 0) > 0;
 }
 
 OpenResult open_source(const std::string& path) {

@@ -20,6 +20,8 @@ struct Config {
   std::vector<std::string> patterns;   // --pattern
   AnnotatorOptions annotator;          // --lang, --template, resolved --color
   PrinterOptions printer;              // --format, --only-errors
+  bool follow = false;                 // -F/--follow: follow the one input file by name
+  std::string state_file;              // --state, with --follow
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
 };

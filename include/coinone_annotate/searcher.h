@@ -15,6 +15,7 @@
 // Not copyable; borrows the matcher and sink, which must outlive it. One thread.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "coinone_annotate/line_buffer.h"
@@ -30,6 +31,8 @@ struct SearchOptions {
   // Count lines (SearchResult::lines). Off by default: counting every newline of a block costs
   // a pass over it that plain annotation does not need.
   bool count_lines = false;
+  // Called before every read, after the flush: where follow mode reloads its code table.
+  std::function<void()> between_reads;
 };
 
 struct SearchResult {

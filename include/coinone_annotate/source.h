@@ -9,6 +9,7 @@
 // Not copyable: a source owns its descriptor and closes it in its destructor.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -16,9 +17,10 @@
 namespace coinone {
 
 struct ReadResult {
-  size_t size = 0;  // bytes read; 0 with error == 0 means end of input
+  size_t size = 0;  // bytes read; 0 with no error and no wake means end of input
   int error = 0;    // errno of a failed read, else 0
   std::string message;  // a reason for failures that errno cannot name (corrupt data), else empty
+  bool wake = false;    // nothing read yet, but a signal asks the caller to look up (follow mode)
 };
 
 class Source {
@@ -26,11 +28,11 @@ class Source {
   virtual ~Source() = default;
   // Reads up to buffer.size() bytes, retrying EINTR and waiting out EAGAIN.
   virtual ReadResult read(std::span<char> buffer) = 0;
-  // True when a read would return at once (data or end of input ready). The searcher flushes
-  // its output before a read that would block, so a live tail shows every line at once.
-  virtual bool ready() = 0;
   // The name used in messages: the path, or "(standard input)".
   virtual const std::string& name() const = 0;
+  // The output for every byte returned so far, except the last `unconsumed`, has been written.
+  // Sources that keep checkpoints (follow mode) record it; others ignore it.
+  virtual void checkpoint(uint64_t unconsumed) { (void)unconsumed; }
 };
 
 // A source reading a descriptor with read(2).
@@ -43,14 +45,12 @@ class FdSource final : public Source {
   FdSource& operator=(const FdSource&) = delete;
 
   ReadResult read(std::span<char> buffer) override;
-  bool ready() override;
   const std::string& name() const override { return name_; }
 
  private:
   int fd_;
   std::string name_;
   bool owns_fd_;
-  bool regular_file_;  // a regular file never blocks: skip the poll()
 };
 
 struct OpenResult {

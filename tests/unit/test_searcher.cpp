@@ -29,7 +29,7 @@ std::string search(const std::string& input, size_t capacity, size_t read_size, 
                    RecordingSink* keep = nullptr) {
   Matcher matcher(pieces().table, *pieces().extractor, !prefilter);
   RecordingSink sink;
-  Searcher searcher(matcher, sink, SearchOptions{capacity, true});
+  Searcher searcher(matcher, sink, SearchOptions{capacity, true, {}});
   StringSource source(input, read_size);
   const SearchResult result = searcher.search(source);
   CHECK(result.bytes == input.size());
@@ -153,7 +153,7 @@ TEST_SUITE("searcher") {
     }
   }
 
-  TEST_CASE("flushes before a read that would block") {
+  TEST_CASE("flushes before every read") {
     class SlowSource final : public Source {
      public:
       ReadResult read(std::span<char> buffer) override {
@@ -162,14 +162,13 @@ TEST_SUITE("searcher") {
         ++step_;
         return {1, 0, {}};
       }
-      bool ready() override { return false; }
       const std::string& name() const override { return name_; }
       int step_ = 0;
       std::string name_ = "slow";
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, SearchOptions{64, true});
+    Searcher searcher(matcher, sink, SearchOptions{64, true, {}});
     searcher.search(source);
     CHECK(sink.flushes == 3);
   }
@@ -184,14 +183,13 @@ TEST_SUITE("searcher") {
         std::copy(data.begin(), data.end(), buffer.begin());
         return {data.size(), 0, {}};
       }
-      bool ready() override { return true; }
       const std::string& name() const override { return name_; }
       bool done_ = false;
       std::string name_ = "failing";
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, SearchOptions{64, true});
+    Searcher searcher(matcher, sink, SearchOptions{64, true, {}});
     const SearchResult result = searcher.search(source);
     CHECK(result.read_failed);
     CHECK(result.error == "Input/output error");

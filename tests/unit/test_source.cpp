@@ -21,10 +21,9 @@ TEST_SUITE("source") {
     CHECK(dir.error == "Is a directory");
   }
 
-  TEST_CASE("a regular file reads to its end and is always ready") {
+  TEST_CASE("a regular file reads to its end") {
     OpenResult opened = open_source(COINONE_TEST_DATA_DIR "/golden/crlf.in");
     REQUIRE(opened.source);
-    CHECK(opened.source->ready());
     char buf[64];
     size_t total = 0;
     for (ReadResult r; (r = opened.source->read(buf)).size != 0;) total += r.size;
@@ -66,15 +65,5 @@ TEST_SUITE("source") {
     CHECK(calls == 3);
   }
 
-  TEST_CASE("a pipe with nothing in it is not ready") {
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    {
-      FdSource source(fds[0], "pipe", true);
-      CHECK_FALSE(source.ready());
-      REQUIRE(::write(fds[1], "a\n", 2) == 2);
-      CHECK(source.ready());
-    }
-    ::close(fds[1]);
-  }
+
 }

@@ -23,7 +23,6 @@ class StringSource final : public Source {
     at_ += n;
     return {n, 0, {}};
   }
-  bool ready() override { return true; }
   const std::string& name() const override { return name_; }
 
  private:
