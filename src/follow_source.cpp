@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -198,9 +199,17 @@ void FollowSource::wait_for_change(bool& woken) {
   pollfd fds[2] = {{SignalEvents::wake_fd(), POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
   const nfds_t count = inotify_fd_ >= 0 ? 2 : 1;
   // With inotify, events wake us and the timeout only re-checks for what inotify cannot see
-  // (a file replaced on another host of a network file system); without it, we poll.
-  const int timeout = inotify_fd_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
-  if (sys::poll(fds, count, timeout) <= 0) return;
+  // (a file replaced on another host of a network file system); without it, we poll. A
+  // checkpoint waiting for its second is saved when the second is over.
+  int timeout = inotify_fd_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
+  if (unsaved_) {
+    const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
+        next_save_ - std::chrono::steady_clock::now());
+    timeout = std::clamp(static_cast<int>(due.count()) + 1, 0, timeout);
+  }
+  const int ready = sys::poll(fds, count, timeout);
+  save_if_due();
+  if (ready <= 0) return;
   if (fds[0].revents != 0) {
     SignalEvents::drain();
     woken = true;
@@ -223,15 +232,28 @@ void FollowSource::checkpoint(uint64_t unconsumed) {
                             previous_.offset > back ? previous_.offset - back : 0};
   }
   have_committed_ = fd_ >= 0 || previous_.identity.inode != 0;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_save_ < kSaveInterval) return;
-  last_save_ = now;
-  save_state();  // a failure here is retried on the next call; save_state at exit reports it
+  unsaved_ = have_committed_ && !(committed_.offset == saved_.offset &&
+                                  committed_.identity.same_inode(saved_.identity) &&
+                                  committed_.identity.fingerprint == saved_.identity.fingerprint);
+  save_if_due();
+}
+
+// At most one save a second; a position not saved yet is saved once the second is over, even
+// if no more input comes (wait_for_change wakes up for it).
+void FollowSource::save_if_due() {
+  if (!unsaved_ || std::chrono::steady_clock::now() < next_save_) return;
+  if (!save_state().empty()) return;  // retried at the next chance; the exit save reports it
+  next_save_ = std::chrono::steady_clock::now() + kSaveInterval;
 }
 
 std::string FollowSource::save_state() {
   if (options_.state_path.empty() || !have_committed_) return {};
-  return save_checkpoint(options_.state_path, committed_);
+  std::string error = save_checkpoint(options_.state_path, committed_);
+  if (error.empty()) {
+    saved_ = committed_;
+    unsaved_ = false;
+  }
+  return error;
 }
 
 }  // namespace coinone

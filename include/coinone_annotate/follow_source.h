@@ -66,6 +66,7 @@ class FollowSource final : public Source {
   bool rewind_if_truncated();
   void wait_for_change(bool& woken);
   void open_rotated_predecessor(const Checkpoint& saved);
+  void save_if_due();
 
   FollowOptions options_;
   int fd_ = -1;
@@ -79,7 +80,9 @@ class FollowSource final : public Source {
   // Position of the file read before the current one, for bytes of it still unconsumed.
   Checkpoint previous_;
   uint64_t read_since_switch_ = 0;
-  std::chrono::steady_clock::time_point last_save_{};
+  Checkpoint saved_;              // what the state file holds
+  bool unsaved_ = false;          // committed_ is ahead of saved_
+  std::chrono::steady_clock::time_point next_save_{};
   std::string start_note_;
 };
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Follow-mode latency benchmark: time from write() of a line to its annotated output.
+
+  scripts/follow_latency.py [--lines 1000] [BINARY]
+
+Appends lines at random intervals (1-20 ms, seeded) to a fresh file while
+`coinone-annotate --follow FILE` runs, reads its stdout through a pipe, and reports the median
+and p99 of write-to-output latency. `tail -F FILE | cat` is measured the same way in the same run,
+for comparison.
+"""
+import os
+import random
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+BIN = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "build", "coinone-annotate")
+LINES = int(sys.argv[sys.argv.index("--lines") + 1]) if "--lines" in sys.argv else 1000
+
+
+def measure(command, log):
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, shell=True)
+    time.sleep(0.5)  # let it open and watch the file
+    rng = random.Random(42)
+    pending = b""
+    latencies = []
+    with open(log, "ab", buffering=0) as writer:
+        for n in range(LINES):
+            time.sleep(rng.uniform(0.001, 0.020))
+            sent = time.monotonic()
+            writer.write(b'line %d {"result":"error","error_code":"103"}\n' % n)
+            while b"\n" not in pending:
+                ready, _, _ = select.select([proc.stdout], [], [], 2.0)
+                if not ready:
+                    raise SystemExit(f"no output from {command!r} within 2 s")
+                pending += os.read(proc.stdout.fileno(), 65536)
+            latencies.append(time.monotonic() - sent)
+            pending = pending[pending.index(b"\n") + 1:]
+    proc.terminate()
+    proc.wait()
+    latencies.sort()
+    return statistics.median(latencies) * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000
+
+
+with tempfile.TemporaryDirectory() as work:
+    results = {}
+    for name, command in (
+        ("coinone-annotate --follow", f"exec {BIN} --follow {work}/a.log"),
+        ("tail -F | cat", f"tail -n0 -F {work}/b.log | cat"),
+    ):
+        log = f"{work}/{'a' if name.startswith('coinone') else 'b'}.log"
+        open(log, "w").close()
+        results[name] = measure(command, log)
+print(f"| command | median (ms) | p99 (ms) |\n| --- | ---: | ---: |")
+for name, (median, p99) in results.items():
+    print(f"| `{name}` | {median:.2f} | {p99:.2f} |")
+print(f"\n{LINES} lines at random 1-20 ms intervals (seed 42)")
