@@ -77,6 +77,7 @@ class Pipeline {
  private:
   Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
            std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator);
+  SearchOptions search_options();
   void reload_table();
   int finish(bool trouble);
 
@@ -116,10 +117,16 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       annotator_(std::move(annotator)),
       printer_(out_, *annotator_, config.printer),
       matcher_(table_, *extractor_, config.every_line_is_candidate),
-      searcher_(matcher_, printer_,
-                SearchOptions{config.buffer_size, false, [this] {
-                                if (SignalEvents::take_reload_request()) reload_table();
-                              }}) {}
+      searcher_(matcher_, printer_, search_options()) {}
+
+SearchOptions Pipeline::search_options() {
+  SearchOptions options;
+  options.buffer_capacity = config_.buffer_size;
+  options.between_reads = [this] {
+    if (SignalEvents::take_reload_request()) reload_table();
+  };
+  return options;
+}
 
 int Pipeline::run_files() {
   bool trouble = false;

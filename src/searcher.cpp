@@ -90,8 +90,8 @@ void Searcher::process_pending() {
 
 // block holds whole lines, each ending in '\n'.
 void Searcher::scan_block(std::string_view block) {
-  if (options_.count_lines) result_.lines += count_newlines(block);
-  size_t pass_from = 0;  // start of the bytes not yet given to the sink
+  size_t counted_to = 0;  // newlines before this offset are in result_.lines
+  size_t pass_from = 0;   // start of the bytes not yet given to the sink
   size_t at = 0;
   while (at < block.size()) {
     const size_t candidate = matcher_.next_candidate(block, at);
@@ -105,12 +105,24 @@ void Searcher::scan_block(std::string_view block) {
     const Verdict& verdict = matcher_.decide_line(findings_, content);
     if (!verdict.empty()) {
       if (line_start > pass_from) sink_.passthrough(block.substr(pass_from, line_start - pass_from));
-      sink_.line_end(content, terminator, verdict);
+      if (options_.count_lines) {
+        result_.lines += count_newlines(block.substr(counted_to, line_start - counted_to));
+        counted_to = line_start;
+      }
+      end_line(content, terminator, verdict, result_.lines + 1);
       pass_from = line_end + 1;
     }
     at = line_end + 1;
   }
   if (pass_from < block.size()) sink_.passthrough(block.substr(pass_from));
+  if (options_.count_lines) result_.lines += count_newlines(block.substr(counted_to));
+}
+
+void Searcher::end_line(std::string_view rest, std::string_view terminator,
+                        const Verdict& verdict, uint64_t line_number) {
+  sink_.line_end(rest, terminator, verdict);
+  if (!verdict.empty() && options_.on_annotated)
+    options_.on_annotated(options_.count_lines ? line_number : 0, rest, verdict);
 }
 
 // End of input: what is left is a last line without a terminator.
@@ -119,8 +131,8 @@ void Searcher::finish_input() {
   if (in_long_line_) {
     finish_long_line(rest, "");
   } else if (!rest.empty()) {
-    ++result_.lines;
     annotate_line(rest, "");
+    ++result_.lines;
   }
   buffer_.consume(rest.size());
 }
@@ -128,7 +140,7 @@ void Searcher::finish_input() {
 void Searcher::annotate_line(std::string_view line, std::string_view terminator) {
   findings_.clear();
   if (matcher_.next_candidate(line, 0) != kNpos) matcher_.scan_line(line, findings_);
-  sink_.line_end(line, terminator, matcher_.decide_line(findings_, line));
+  end_line(line, terminator, matcher_.decide_line(findings_, line), result_.lines + 1);
 }
 
 void Searcher::stream_piece(std::string_view piece) {
@@ -168,9 +180,9 @@ void Searcher::finish_long_line(std::string_view rest, std::string_view terminat
     terminator = "\r\n";
   }
   scan_long_window(rest, true);
-  ++result_.lines;
   in_long_line_ = false;
-  sink_.line_end(rest, terminator, matcher_.decide(findings_));
+  end_line(rest, terminator, matcher_.decide(findings_), result_.lines + 1);
+  ++result_.lines;
 }
 
 // The matcher sees the carried tail of the earlier pieces followed by the new bytes.

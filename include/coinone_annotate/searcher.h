@@ -33,6 +33,11 @@ struct SearchOptions {
   bool count_lines = false;
   // Called before every read, after the flush: where follow mode reloads its code table.
   std::function<void()> between_reads;
+  // Called for every annotated line with its 1-based number in the source (0 unless
+  // count_lines), its content (for a line longer than the buffer: its last piece) and verdict.
+  // Feeds --summary and the metrics; only annotated lines pay for the call.
+  std::function<void(uint64_t line_number, std::string_view line, const Verdict& verdict)>
+      on_annotated;
 };
 
 struct SearchResult {
@@ -57,6 +62,8 @@ class Searcher {
   void scan_block(std::string_view block);
   void finish_input();
   void annotate_line(std::string_view line, std::string_view terminator);
+  void end_line(std::string_view rest, std::string_view terminator, const Verdict& verdict,
+                uint64_t line_number);
   void stream_piece(std::string_view piece);
   void finish_long_line(std::string_view rest, std::string_view terminator);
   void scan_long_window(std::string_view piece, bool final);

@@ -19,6 +19,13 @@ struct Pieces {
   std::unique_ptr<FieldExtractor> extractor = FieldExtractor::create({}).extractor;
 };
 
+SearchOptions counting(size_t capacity) {
+  SearchOptions options;
+  options.buffer_capacity = capacity;
+  options.count_lines = true;
+  return options;
+}
+
 const Pieces& pieces() {
   static const Pieces kPieces;
   return kPieces;
@@ -29,7 +36,7 @@ std::string search(const std::string& input, size_t capacity, size_t read_size, 
                    RecordingSink* keep = nullptr) {
   Matcher matcher(pieces().table, *pieces().extractor, !prefilter);
   RecordingSink sink;
-  Searcher searcher(matcher, sink, SearchOptions{capacity, true, {}});
+  Searcher searcher(matcher, sink, counting(capacity));
   StringSource source(input, read_size);
   const SearchResult result = searcher.search(source);
   CHECK(result.bytes == input.size());
@@ -168,7 +175,7 @@ TEST_SUITE("searcher") {
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, SearchOptions{64, true, {}});
+    Searcher searcher(matcher, sink, counting(64));
     searcher.search(source);
     CHECK(sink.flushes == 3);
   }
@@ -189,11 +196,30 @@ TEST_SUITE("searcher") {
     } source;
     Matcher matcher(pieces().table, *pieces().extractor, false);
     RecordingSink sink;
-    Searcher searcher(matcher, sink, SearchOptions{64, true, {}});
+    Searcher searcher(matcher, sink, counting(64));
     const SearchResult result = searcher.search(source);
     CHECK(result.read_failed);
     CHECK(result.error == "Input/output error");
     CHECK(sink.text() == "a\nerror_code=103<103>");
     CHECK(result.lines == 2);
+  }
+
+  TEST_CASE("annotated lines are reported with their line numbers, at every capacity") {
+    const std::string input =
+        "a\nerror_code=103\nb\nc\n" + std::string(40, 'x') + " error_code=104\nd\nerror_code=105";
+    for (const size_t capacity : {size_t{4}, size_t{16}, size_t{4096}}) {
+      CAPTURE(capacity);
+      Matcher matcher(pieces().table, *pieces().extractor, false);
+      RecordingSink sink;
+      SearchOptions options = counting(capacity);
+      std::vector<std::pair<uint64_t, std::string>> seen;
+      options.on_annotated = [&](uint64_t number, std::string_view, const Verdict& v) {
+        seen.emplace_back(number, std::string(v.shown.front().digits));
+      };
+      Searcher searcher(matcher, sink, options);
+      StringSource source(input, 3);
+      CHECK(searcher.search(source).lines == 7);
+      CHECK(seen == std::vector<std::pair<uint64_t, std::string>>{{2, "103"}, {5, "104"}, {7, "105"}});
+    }
   }
 }
