@@ -190,6 +190,10 @@ int Pipeline::finish(bool trouble) {
   out_.flush();
   report_write_failure(out_);
   if (out_.status() == FdWriter::Status::kError) trouble = true;
+  if (!printer_.spool_error().empty()) {
+    spdlog::error("{}", printer_.spool_error());
+    trouble = true;
+  }
   return trouble ? kExitTrouble : kExitOk;
 }
 

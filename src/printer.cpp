@@ -1,20 +1,10 @@
 #include "coinone_annotate/printer.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include <spdlog/spdlog.h>
 
 namespace coinone {
 
 Printer::Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options)
     : out_(out), annotator_(&annotator), options_(options) {}
-
-Printer::~Printer() {
-  if (spool_ != nullptr) std::fclose(spool_);
-}
 
 void Printer::passthrough(std::string_view bytes) {
   if (!options_.only_errors) out_.write_borrowed(bytes);
@@ -58,7 +48,7 @@ void Printer::hold_json_tail(std::string_view bytes, uint64_t base) {
 void Printer::emit_piece(std::string_view bytes, bool borrowed) {
   if (bytes.empty()) return;
   if (options_.only_errors)
-    spool_write(bytes);
+    spool_.append(bytes);
   else if (borrowed)
     out_.write_borrowed(bytes);
   else
@@ -83,10 +73,10 @@ void Printer::line_end(std::string_view rest, std::string_view terminator,
     }
     if (options_.only_errors) {
       if (verdict.empty()) {
-        spool_discard();
+        spool_.clear();
         return;
       }
-      spool_copy_out();
+      spool_.copy_to(out_);
     }
   } else if (options_.format == OutputFormat::kJson && !verdict.empty()) {
     json_.reset();
@@ -129,33 +119,6 @@ void Printer::write_annotated(std::string_view content, bool borrowed,
     out_.write(scratch_);
   }
   out_.write(terminator);
-}
-
-bool Printer::spool_write(std::string_view bytes) {
-  if (spool_failed_) return false;
-  if (spool_ == nullptr) spool_ = std::tmpfile();
-  if (spool_ == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), spool_) != bytes.size()) {
-    spdlog::error("cannot keep a long line in a temporary file: {}", std::strerror(errno));
-    spool_failed_ = true;
-    return false;
-  }
-  return true;
-}
-
-void Printer::spool_copy_out() {
-  if (spool_ == nullptr || spool_failed_) return;
-  std::fflush(spool_);
-  std::rewind(spool_);
-  char chunk[64 * 1024];
-  size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, spool_)) != 0) out_.write({chunk, n});
-  spool_discard();
-}
-
-void Printer::spool_discard() {
-  if (spool_ == nullptr) return;
-  std::rewind(spool_);
-  if (::ftruncate(fileno(spool_), 0) != 0) spool_failed_ = true;
 }
 
 }  // namespace coinone

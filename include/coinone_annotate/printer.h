@@ -7,18 +7,18 @@
 //
 // Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
 // brace on are held back (at most kMaxHeld bytes of trailing spaces, then the line is treated
-// as text). With --only-errors the pieces are spooled to an anonymous temporary file until the
+// as text). With --only-errors the pieces go to a Spool (an anonymous temporary file) until the
 // verdict is known, so memory stays bounded whatever the line length.
 //
 // Not copyable; it borrows the writer and the annotator, which must outlive it.
 #pragma once
-#include <cstdio>
 #include <string>
 
 #include "coinone_annotate/annotator.h"
 #include "coinone_annotate/fd_writer.h"
 #include "coinone_annotate/json_object.h"
 #include "coinone_annotate/sink.h"
+#include "coinone_annotate/spool.h"
 
 namespace coinone {
 
@@ -34,7 +34,7 @@ class Printer final : public Sink {
   static constexpr size_t kMaxHeld = 4096;
 
   Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options);
-  ~Printer() override;
+  ~Printer() override = default;
   Printer(const Printer&) = delete;
   Printer& operator=(const Printer&) = delete;
 
@@ -43,7 +43,11 @@ class Printer final : public Sink {
   void line_end(std::string_view rest, std::string_view terminator,
                 const Verdict& verdict) override;
   void flush() override { out_.flush(); }
-  bool failed() const override { return out_.status() != FdWriter::Status::kOk || spool_failed_; }
+  bool failed() const override {
+    return out_.status() != FdWriter::Status::kOk || !spool_.error().empty();
+  }
+  // Why the printer failed, when not because of the output descriptor (see FdWriter).
+  const std::string& spool_error() const { return spool_.error(); }
 
   // Swaps the annotator (after a table reload). Call between lines.
   void set_annotator(const Annotator& annotator) { annotator_ = &annotator; }
@@ -56,9 +60,6 @@ class Printer final : public Sink {
   void write_content(std::string_view bytes, bool borrowed);
   void emit_piece(std::string_view bytes, bool borrowed);
   void hold_json_tail(std::string_view bytes, uint64_t base);
-  bool spool_write(std::string_view bytes);
-  void spool_copy_out();
-  void spool_discard();
 
   FdWriter& out_;
   const Annotator* annotator_;
@@ -67,8 +68,7 @@ class Printer final : public Sink {
   JsonObjectScanner json_;        // shape of the current line
   bool in_line_ = false;          // pieces of the current line were given
   std::string held_;              // JSON mode: bytes from the closing brace on
-  std::FILE* spool_ = nullptr;    // --only-errors: pieces of the current long line
-  bool spool_failed_ = false;
+  Spool spool_;                   // --only-errors: pieces of the current long line
   uint64_t annotated_lines_ = 0;
 };
 
