@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -22,6 +24,7 @@
 #include "coinone_annotate/printer.h"
 #include "coinone_annotate/searcher.h"
 #include "coinone_annotate/signals.h"
+#include "coinone_annotate/summary.h"
 #include "coinone_annotate/source.h"
 
 namespace coinone {
@@ -81,6 +84,8 @@ class Pipeline {
   void reload_table();
   int finish(bool trouble);
 
+  void write_summary();
+
   const Config& config_;
   std::shared_ptr<const CodeTable> table_;
   std::unique_ptr<FieldExtractor> extractor_;
@@ -88,6 +93,7 @@ class Pipeline {
   FdWriter out_{STDOUT_FILENO};
   Printer printer_;
   Matcher matcher_;
+  std::optional<Summary> summary_;  // with --summary
   Searcher searcher_;
 };
 
@@ -117,6 +123,8 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       annotator_(std::move(annotator)),
       printer_(out_, *annotator_, config.printer),
       matcher_(table_, *extractor_, config.every_line_is_candidate),
+      summary_(config.summary == Config::Summary::kNone ? std::nullopt
+                                                         : std::optional<Summary>(table_)),
       searcher_(matcher_, printer_, search_options()) {}
 
 SearchOptions Pipeline::search_options() {
@@ -125,15 +133,23 @@ SearchOptions Pipeline::search_options() {
   options.between_reads = [this] {
     if (SignalEvents::take_reload_request()) reload_table();
   };
+  if (summary_) {
+    options.count_lines = true;  // the report names lines; the plain filter does not pay for it
+    options.on_annotated = [this](uint64_t number, std::string_view line, const Verdict& v) {
+      summary_->record(number, line, v);
+    };
+  }
   return options;
 }
 
 int Pipeline::run_files() {
   bool trouble = false;
   for (const auto& path : config_.inputs) {
+    if (summary_) summary_->begin_file(path);
     OpenResult opened = open_source(path);
     if (!opened.source) {
       spdlog::error("{}: {}", path, opened.error);
+      if (summary_) summary_->end_file(0, 0, true);
       trouble = true;
       continue;
     }
@@ -142,8 +158,10 @@ int Pipeline::run_files() {
       spdlog::error("{}: {}", opened.source->name(), result.error);
       trouble = true;
     }
+    if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
     if (result.output_failed) break;
   }
+  write_summary();
   return finish(trouble);
 }
 
@@ -155,7 +173,10 @@ int Pipeline::run_follow() {
   }
   FollowSource source(FollowOptions{config_.inputs.front(), config_.state_file});
   if (!source.start_note().empty()) spdlog::warn("{}", source.start_note());
+  if (summary_) summary_->begin_file(source.name());
   const SearchResult result = searcher_.search(source);
+  if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
+  write_summary();
   bool trouble = false;
   if (result.read_failed) {
     spdlog::error("{}: {}", source.name(), result.error);
@@ -184,6 +205,20 @@ void Pipeline::reload_table() {
   annotator_ = std::move(annotator.annotator);
   table_ = std::move(table);
   spdlog::info("reloaded the code table ({} codes)", table_->entries().size());
+}
+
+// The report goes to stderr as it is, without the logger's prefix: it is output for a person
+// (or, as JSON, for a machine), not a diagnostic.
+void Pipeline::write_summary() {
+  if (!summary_) return;
+  out_.flush();  // the annotated lines first, when both go to a terminal
+  std::string report;
+  if (config_.summary == Config::Summary::kJson)
+    summary_->render_json(report);
+  else
+    summary_->render_text(report, config_.summary_color);
+  std::fwrite(report.data(), 1, report.size(), stderr);
+  std::fflush(stderr);
 }
 
 int Pipeline::finish(bool trouble) {

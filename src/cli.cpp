@@ -24,12 +24,12 @@ constexpr char kFooter[] =
     "2 if an input, the output, the --codes file or an argument failed.\n"
     "Errors go to stderr as 'coinone-annotate: PATH: reason'.\n";
 
-bool resolve_color(const std::string& when) {
+bool resolve_color(const std::string& when, int fd) {
   if (when == "always") return true;
   if (when == "never") return false;
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && no_color[0] != '\0') return false;
-  return ::isatty(STDOUT_FILENO) == 1;
+  return ::isatty(fd) == 1;
 }
 
 }  // namespace
@@ -65,6 +65,14 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                  "fmt-style text for each code, fields {code} {category} {meaning} "
                  "{meaning_en} {meaning_ko} {advice} {retry}");
   app.add_flag("--only-errors", config.printer.only_errors, "Print only annotated lines");
+  std::string summary_format = "text";
+  CLI::Option* summary =
+      app.add_option("--summary", summary_format,
+                     "At the end, print a triage report to stderr: counts per category and code, "
+                     "first and last seen, a timeline; --summary=json for one JSON object")
+          ->expected(0, 1)
+          ->check(CLI::IsMember({"text", "json"}))
+          ->type_name("[text|json]");
   app.add_option("--color", color, "Colour annotations by category: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -101,7 +109,10 @@ ParseOutcome parse_command_line(int argc, char** argv) {
   }
   if (config.inputs.empty()) config.inputs.push_back("-");
   config.annotator.lang = lang == "ko" ? Lang::kKorean : lang == "both" ? Lang::kBoth : Lang::kEnglish;
-  config.annotator.color = resolve_color(color);
+  config.annotator.color = resolve_color(color, STDOUT_FILENO);
+  config.summary_color = resolve_color(color, STDERR_FILENO);
+  if (summary->count() != 0)
+    config.summary = summary_format == "json" ? Config::Summary::kJson : Config::Summary::kText;
   config.printer.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
   outcome.ok = true;
   return outcome;

@@ -20,6 +20,9 @@ struct Config {
   std::vector<std::string> patterns;   // --pattern
   AnnotatorOptions annotator;          // --lang, --template, resolved --color
   PrinterOptions printer;              // --format, --only-errors
+  enum class Summary { kNone, kText, kJson };
+  Summary summary = Summary::kNone;    // --summary[=text|json], written to stderr at the end
+  bool summary_color = false;          // resolved --color for stderr
   bool follow = false;                 // -F/--follow: follow the one input file by name
   std::string state_file;              // --state, with --follow
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <map>
 #include <vector>
 
 #include "coinone_annotate/code_table.h"
@@ -756,6 +757,7 @@ class Generator {
   void coinone_error() {
     const std::size_t tgt = target();
     const Code& e = error_code();
+    ++tally_[e.code];
     const Coin& c = coin();
     const bool quoted = !rng_.one_in(6);  // Coinone sends codes as strings; some dumps drop them
     const auto code = [&](char q) -> Line& {
@@ -914,6 +916,12 @@ class Generator {
   std::vector<Code> codes_;
   std::vector<Code> common_;
   Code unknown_{kUnknownCode, kUnknownTail};
+
+ public:
+  // How many error lines carry each code: the oracle for the --summary=json test.
+  std::map<unsigned, uint64_t> tally_;
+
+ private:
   uint64_t error_threshold_;
   uint64_t success_threshold_;
   int64_t ms_ = 0;
@@ -936,6 +944,8 @@ constexpr std::string_view kUsage =
     "  --seed N            PRNG seed (default 42); same arguments give the same bytes\n"
     "  --long-line         one line of BYTES bytes, no newline, ending with\n"
     "                      {\"result\":\"error\",\"error_code\":\"103\"}\n"
+    "  --counts FILE       also write how many error lines carry each code, one 'CODE COUNT'\n"
+    "                      a line (the oracle of the --summary=json test)\n"
     "  -o, --output FILE   write to FILE (default: standard output)\n";
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -985,6 +995,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 42;
   bool long_line = false;
   std::string output;
+  std::string counts_path;
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -1008,6 +1019,8 @@ int main(int argc, char** argv) {
       if (r.ec != std::errc{} || r.ptr != v.data() + v.size()) usage_error("bad --seed: " + v);
     } else if (arg == "--long-line") {
       long_line = true;
+    } else if (arg == "--counts") {
+      counts_path = value();
     } else if (arg == "-o" || arg == "--output") {
       output = value();
     } else {
@@ -1042,6 +1055,17 @@ int main(int argc, char** argv) {
     gen.write_lines(out, size);
   }
   out.close();
+  if (!counts_path.empty()) {
+    std::FILE* counts = std::fopen(counts_path.c_str(), "w");
+    if (counts == nullptr) {
+      std::fprintf(stderr, "make_corpus: cannot open %s: %s\n", counts_path.c_str(),
+                   std::strerror(errno));
+      return 1;
+    }
+    for (const auto& [code, count] : gen.tally_)
+      std::fprintf(counts, "%u %llu\n", code, static_cast<unsigned long long>(count));
+    std::fclose(counts);
+  }
   if (f != stdout && std::fclose(f) != 0) {
     std::fprintf(stderr, "make_corpus: cannot write %s: %s\n", output.c_str(),
                  std::strerror(errno));
