@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: a Release build with warnings as errors, then an ASan+UBSan build, each
-# running every unit and end-to-end test through CTest.
+# running every unit and end-to-end test through CTest, then the container image built from the
+# Dockerfile and run for real with podman (tests/container/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --with-container
 jobs=$(nproc)
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINONE_WARNINGS_AS_ERRORS=ON >/dev/null
@@ -14,3 +15,5 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCOINONE_WARNINGS_AS_ERRORS=ON -DCOINONE_SANITIZE=ON -DCOINONE_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+bash tests/container/run.sh
