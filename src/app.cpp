@@ -32,6 +32,7 @@ namespace coinone {
 namespace {
 
 void set_up_logging() {
+  spdlog::drop("coinone-annotate");  // run() may be called more than once (the tests do)
   auto logger = spdlog::stderr_logger_st("coinone-annotate");
   logger->set_pattern("coinone-annotate: %v");
   spdlog::set_default_logger(logger);

@@ -78,10 +78,10 @@ FieldExtractor::~FieldExtractor() = default;
 
 bool FieldExtractor::has_user_patterns() const { return !patterns_->user.empty(); }
 
-void FieldExtractor::extract(std::string_view text, char prev, bool final,
-                             LineFindings& findings) const {
-  extract_fields(text, prev, final, findings);
-  if (has_user_patterns()) extract_user(text, final, findings);
+void FieldExtractor::extract(std::string_view text, char prev, bool final, LineFindings& findings,
+                             size_t fresh_from) const {
+  extract_fields(text, prev, final, fresh_from, findings);
+  if (has_user_patterns()) extract_user(text, final, fresh_from, findings);
   // A whole line is searched for "coinone" later, and only when an unknown code needs it.
   if (!final && !findings.mentions_coinone() && mentions_coinone(text))
     findings.set_mentions_coinone();
@@ -107,18 +107,19 @@ std::optional<std::string_view> FieldExtractor::value_after(std::string_view tex
 // fixed cost each) took a sixth of the run time on the 50% corpus, and a result value only
 // sorts the line, it is never shown. The reference extractor of the tests reads both with RE2.
 void FieldExtractor::extract_fields(std::string_view text, char prev, bool final,
-                                    LineFindings& findings) const {
+                                    size_t fresh_from, LineFindings& findings) const {
   struct Visit {
     const FieldExtractor& self;
     std::string_view text;
     char prev;
     bool final;
+    size_t fresh_from;
     LineFindings& findings;
-  } visit{*this, text, prev, final, findings};
+  } visit{*this, text, prev, final, fresh_from, findings};
   for_each_either(text, 0, "code", "result", [](void* context, size_t at) {
     auto& v = *static_cast<Visit*>(context);
     if (word_at(v.text, at, "code"))
-      v.self.extract_code(v.text, at, v.prev, v.final, v.findings);
+      v.self.extract_code(v.text, at, v.prev, v.final, v.fresh_from, v.findings);
     else
       v.self.extract_result(v.text, at, v.prev, v.final, v.findings);
     return true;
@@ -126,7 +127,7 @@ void FieldExtractor::extract_fields(std::string_view text, char prev, bool final
 }
 
 void FieldExtractor::extract_code(std::string_view text, size_t at, char prev, bool final,
-                                  LineFindings& findings) const {
+                                  size_t fresh_from, LineFindings& findings) const {
   const size_t name_at = error_name_start(text, at);
   if (name_at == kNpos) return;
   const char before = name_at == 0 ? prev : text[name_at - 1];
@@ -135,6 +136,7 @@ void FieldExtractor::extract_code(std::string_view text, size_t at, char prev, b
   const auto token = value_after(text, at + 4, final);
   if (!token) return;
   const size_t token_end = static_cast<size_t>(token->data() - text.data()) + token->size();
+  if (token_end + kLookahead <= fresh_from) return;  // counted with the previous window
   const auto digits = error_code_digits(*token, text.substr(token_end));
   if (!digits.empty()) findings.add_code(digits, false);
 }
@@ -151,7 +153,8 @@ void FieldExtractor::extract_result(std::string_view text, size_t at, char prev,
   if (end > start) findings.add_result(end - start == 5 && word_at(text, start, "error"));
 }
 
-void FieldExtractor::extract_user(std::string_view text, bool final, LineFindings& findings) const {
+void FieldExtractor::extract_user(std::string_view text, bool final, size_t fresh_from,
+                                  LineFindings& findings) const {
   const re2::StringPiece input(text.data(), text.size());
   for (size_t i = 0; i < patterns_->user.size(); ++i) {
     const RE2& re = *patterns_->user[i];
@@ -163,6 +166,10 @@ void FieldExtractor::extract_user(std::string_view text, bool final, LineFinding
       const size_t start = static_cast<size_t>(groups[0].data() - text.data());
       const size_t end = start + groups[0].size();
       if (!final && end + kLookahead > text.size()) break;
+      if (end + kLookahead <= fresh_from) {  // counted with the previous window
+        pos = end > start ? end : start + 1;
+        continue;
+      }
       const re2::StringPiece code = groups[static_cast<size_t>(group)];
       if (code.data() != nullptr) {
         const size_t code_end = static_cast<size_t>(code.data() - text.data()) + code.size();
@@ -178,7 +185,12 @@ std::string_view error_code_digits(std::string_view token, std::string_view afte
   if (token.empty()) return {};
   for (const char c : token)
     if (!is_digit(c)) return {};
-  if (after.size() >= 2 && after[0] == '.' && is_digit(after[1])) return {};  // 103.5
+  if (!after.empty()) {
+    const auto next = static_cast<unsigned char>(after[0]);
+    // 103.5 is not an integer; "1\xff03" or "10\x0003" is a damaged value, not code 1 or 10.
+    if (next == '.' && after.size() >= 2 && is_digit(after[1])) return {};
+    if (next >= 0x80 || next == 0x7f || (next < 0x20 && next != '\t')) return {};
+  }
   const size_t first = token.find_first_not_of('0');
   if (first == std::string_view::npos) return {};  // 0, 00: Coinone's success
   return token.substr(first);

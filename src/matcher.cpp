@@ -19,9 +19,9 @@ void Matcher::scan_line(std::string_view line, LineFindings& findings) const {
   extractor_.extract(line, '\n', true, findings);
 }
 
-void Matcher::scan_window(std::string_view window, char prev, bool final,
+void Matcher::scan_window(std::string_view window, char prev, bool final, size_t fresh_from,
                           LineFindings& findings) const {
-  extractor_.extract(window, prev, final, findings);
+  extractor_.extract(window, prev, final, findings, fresh_from);
 }
 
 const Verdict& Matcher::decide_line(LineFindings& findings, std::string_view line) {

@@ -187,8 +187,9 @@ void Searcher::finish_long_line(std::string_view rest, std::string_view terminat
 
 // The matcher sees the carried tail of the earlier pieces followed by the new bytes.
 void Searcher::scan_long_window(std::string_view piece, bool final) {
+  const size_t carried = window_.size();  // the matcher has looked at these bytes already
   window_.append(piece);
-  matcher_.scan_window(window_, window_prev_, final, findings_);
+  matcher_.scan_window(window_, window_prev_, final, carried, findings_);
   if (window_.size() > FieldExtractor::kCarry) {
     const size_t drop = window_.size() - FieldExtractor::kCarry;
     window_prev_ = window_[drop - 1];

@@ -12,7 +12,7 @@
 // Quotes and backslashes around names and values are skipped, so JSON escaped at any depth,
 // Python and Ruby reprs, Node's inspect, logfmt, YAML, CSV cells with doubled quotes and Go or
 // Java struct dumps all reduce to the same shape. An error code is a token of digits, not
-// followed by '.' and a digit, whose value is not zero. Prose ("error code 131") has no
+// followed by '.' and a digit nor by a control or non-ASCII byte, whose value is not zero. Prose ("error code 131") has no
 // separator after a name and is not a field.
 //
 // Text may be a window of a long line: `prev` is the byte before it, and when `final` is false
@@ -52,27 +52,32 @@ class FieldExtractor {
   FieldExtractor(const FieldExtractor&) = delete;
   FieldExtractor& operator=(const FieldExtractor&) = delete;
 
-  // Adds what text holds to findings (which are not cleared first).
-  void extract(std::string_view text, char prev, bool final, LineFindings& findings) const;
+  // Adds what text holds to findings (which are not cleared first). In a window, fields that
+  // end (with their lookahead) before `fresh_from` were taken with the previous window and are
+  // skipped, so that a line of 100 000 fields counts each once.
+  void extract(std::string_view text, char prev, bool final, LineFindings& findings,
+               size_t fresh_from = 0) const;
   bool has_user_patterns() const;
 
  private:
   struct Patterns;
   explicit FieldExtractor(std::unique_ptr<Patterns> patterns);
-  void extract_fields(std::string_view text, char prev, bool final, LineFindings& findings) const;
-  void extract_code(std::string_view text, size_t at, char prev, bool final,
+  void extract_fields(std::string_view text, char prev, bool final, size_t fresh_from,
+                      LineFindings& findings) const;
+  void extract_code(std::string_view text, size_t at, char prev, bool final, size_t fresh_from,
                     LineFindings& findings) const;
   void extract_result(std::string_view text, size_t at, char prev, bool final,
                       LineFindings& findings) const;
   std::optional<std::string_view> value_after(std::string_view text, size_t at, bool final) const;
-  void extract_user(std::string_view text, bool final, LineFindings& findings) const;
+  void extract_user(std::string_view text, bool final, size_t fresh_from,
+                    LineFindings& findings) const;
 
   std::unique_ptr<Patterns> patterns_;
 };
 
 // The code a value token stands for: digits without leading zeros, or empty when the token is
-// not an error code (not all digits, zero, or followed by '.' and a digit). `after` is the text
-// after the token.
+// not an error code: not all digits, zero, followed by '.' and a digit, or followed by a control
+// or non-ASCII byte (a damaged value). `after` is the text after the token.
 std::string_view error_code_digits(std::string_view token, std::string_view after);
 
 // True when text contains "coinone" in any case.

@@ -35,7 +35,8 @@ class Matcher {
   // Adds the fields of a whole line (without its terminator) to findings.
   void scan_line(std::string_view line, LineFindings& findings) const;
   // Adds the fields of a window of a long line; see FieldExtractor::extract.
-  void scan_window(std::string_view window, char prev, bool final, LineFindings& findings) const;
+  void scan_window(std::string_view window, char prev, bool final, size_t fresh_from,
+                   LineFindings& findings) const;
   // Decides what to show for a whole line scanned with scan_line(); the line is searched for
   // "coinone" only when an unknown code needs the context. The verdict lives until the next call.
   const Verdict& decide_line(LineFindings& findings, std::string_view line);
