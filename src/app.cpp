@@ -21,6 +21,8 @@
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/follow_source.h"
 #include "coinone_annotate/matcher.h"
+#include "coinone_annotate/metrics.h"
+#include "coinone_annotate/metrics_server.h"
 #include "coinone_annotate/printer.h"
 #include "coinone_annotate/searcher.h"
 #include "coinone_annotate/signals.h"
@@ -86,6 +88,8 @@ class Pipeline {
   int finish(bool trouble);
 
   void write_summary();
+  bool start_metrics();
+  void report_progress();
 
   const Config& config_;
   std::shared_ptr<const CodeTable> table_;
@@ -95,6 +99,9 @@ class Pipeline {
   Printer printer_;
   Matcher matcher_;
   std::optional<Summary> summary_;  // with --summary
+  std::unique_ptr<Metrics> metrics_;  // with --metrics
+  std::unique_ptr<MetricsServer> metrics_server_;
+  uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
   Searcher searcher_;
 };
 
@@ -126,24 +133,31 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       matcher_(table_, *extractor_, config.every_line_is_candidate),
       summary_(config.summary == Config::Summary::kNone ? std::nullopt
                                                          : std::optional<Summary>(table_)),
+      metrics_(config.metrics_address.empty() ? nullptr
+                                              : std::make_unique<Metrics>(code_labels(*table_))),
       searcher_(matcher_, printer_, search_options()) {}
 
 SearchOptions Pipeline::search_options() {
   SearchOptions options;
   options.buffer_capacity = config_.buffer_size;
   options.between_reads = [this] {
+    report_progress();
     if (SignalEvents::take_reload_request()) reload_table();
   };
-  if (summary_) {
-    options.count_lines = true;  // the report names lines; the plain filter does not pay for it
+  // Line numbers and per-line callbacks cost a pass and a call: only the report and the
+  // metrics pay for them, the plain filter does not.
+  options.count_lines = summary_.has_value() || metrics_ != nullptr;
+  if (summary_ || metrics_) {
     options.on_annotated = [this](uint64_t number, std::string_view line, const Verdict& v) {
-      summary_->record(number, line, v);
+      if (summary_) summary_->record(number, line, v);
+      if (metrics_) metrics_->record_annotation(v, *table_);
     };
   }
   return options;
 }
 
 int Pipeline::run_files() {
+  if (!start_metrics()) return kExitTrouble;
   bool trouble = false;
   for (const auto& path : config_.inputs) {
     if (summary_) summary_->begin_file(path);
@@ -155,8 +169,10 @@ int Pipeline::run_files() {
       continue;
     }
     const SearchResult result = searcher_.search(*opened.source);
+    report_progress();
     if (result.read_failed) {
       spdlog::error("{}: {}", opened.source->name(), result.error);
+      if (metrics_) metrics_->record_read_error();
       trouble = true;
     }
     if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
@@ -172,15 +188,21 @@ int Pipeline::run_follow() {
     spdlog::error("cannot set up signal handling: {}", std::strerror(errno));
     return kExitTrouble;
   }
+  if (!start_metrics()) return kExitTrouble;
   FollowSource source(FollowOptions{config_.inputs.front(), config_.state_file});
   if (!source.start_note().empty()) spdlog::warn("{}", source.start_note());
   if (summary_) summary_->begin_file(source.name());
   const SearchResult result = searcher_.search(source);
+  report_progress();
   if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
   write_summary();
   bool trouble = false;
   if (result.read_failed) {
     spdlog::error("{}: {}", source.name(), result.error);
+    if (metrics_) {
+      metrics_->record_read_error();
+      metrics_->set_healthy(false);
+    }
     trouble = true;
   }
   out_.flush();
@@ -197,6 +219,7 @@ void Pipeline::reload_table() {
   auto table = load_table(config_.codes_file);
   if (!table) {
     spdlog::error("keeping the previous code table");
+    if (metrics_) metrics_->record_table_reload_failure();
     return;
   }
   auto annotator = Annotator::create(table, config_.annotator);
@@ -205,7 +228,30 @@ void Pipeline::reload_table() {
   matcher_.set_table(table);
   annotator_ = std::move(annotator.annotator);
   table_ = std::move(table);
+  if (metrics_) {
+    metrics_->set_labels(code_labels(*table_));  // on this thread, between lines, as required
+    metrics_->record_table_reload();
+  }
   spdlog::info("reloaded the code table ({} codes)", table_->entries().size());
+}
+
+bool Pipeline::start_metrics() {
+  if (!metrics_) return true;
+  std::string error;
+  metrics_server_ = MetricsServer::start(config_.metrics_address, *metrics_, error);
+  if (!metrics_server_) spdlog::error("--metrics: {}", error);
+  return metrics_server_ != nullptr;
+}
+
+// Tells the metrics what the searcher has read since the last call (once per read, not per line).
+void Pipeline::report_progress() {
+  if (!metrics_) return;
+  const SearchResult& progress = searcher_.progress();
+  if (progress.bytes < reported_bytes_ || progress.lines < reported_lines_)
+    reported_bytes_ = reported_lines_ = 0;  // a new source started from zero
+  metrics_->add_read(progress.bytes - reported_bytes_, progress.lines - reported_lines_);
+  reported_bytes_ = progress.bytes;
+  reported_lines_ = progress.lines;
 }
 
 // The report goes to stderr as it is, without the logger's prefix: it is output for a person
@@ -225,7 +271,10 @@ void Pipeline::write_summary() {
 int Pipeline::finish(bool trouble) {
   out_.flush();
   report_write_failure(out_);
-  if (out_.status() == FdWriter::Status::kError) trouble = true;
+  if (out_.status() == FdWriter::Status::kError) {
+    trouble = true;
+    if (metrics_) metrics_->record_write_error();
+  }
   if (!printer_.spool_error().empty()) {
     spdlog::error("{}", printer_.spool_error());
     trouble = true;

@@ -83,6 +83,10 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                  "With --follow: keep a checkpoint in FILE so that a restart goes on where the "
                  "last run stopped, with no line lost or repeated")
       ->type_name("FILE");
+  app.add_option("--metrics", config.metrics_address,
+                 "Serve Prometheus metrics on http://HOST:PORT/metrics and health on /healthz "
+                 "(HOST defaults to 127.0.0.1)")
+      ->type_name("[HOST:]PORT");
   app.add_option("--buffer-size", config.buffer_size,
                  "Line buffer capacity in bytes (longer lines are streamed in pieces)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))

@@ -85,6 +85,22 @@ __attribute__((target("avx2"))) bool scan_avx2(std::string_view text, size_t& at
 #undef COINONE_SCAN_LOOP
 #endif
 
+#if defined(__x86_64__)
+// Newline counting for --summary and --metrics, 32 bytes a step: std::count ran at 3 GB/s and
+// doubled the filter's CPU time on the 1% corpus; this runs at memory speed.
+__attribute__((target("avx2,popcnt"))) size_t count_avx2(std::string_view text, char byte,
+                                                         size_t& at) {
+  const __m256i needle = _mm256_set1_epi8(byte);
+  size_t count = 0;
+  for (; at + 32 <= text.size(); at += 32) {
+    const __m256i chunk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text.data() + at));
+    const auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(chunk, needle)));
+    count += static_cast<size_t>(__builtin_popcount(mask));
+  }
+  return count;
+}
+#endif
+
 ScanKind choose_scan_kind() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
@@ -143,5 +159,15 @@ size_t find_word(std::string_view text, size_t from, std::string_view word) {
 }
 
 ScanKind best_scan_kind() { return kBestScan; }
+
+size_t count_byte(std::string_view text, char byte) {
+  size_t count = 0;
+  size_t at = 0;
+#if defined(__x86_64__)
+  if (kBestScan == ScanKind::kAvx2) count = count_avx2(text, byte, at);
+#endif
+  for (; at < text.size(); ++at) count += text[at] == byte;
+  return count;
+}
 
 }  // namespace coinone

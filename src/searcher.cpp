@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "coinone_annotate/field_extractor.h"
+#include "coinone_annotate/literal_search.h"
 
 namespace coinone {
 
@@ -24,9 +25,7 @@ size_t last_newline_before(std::string_view bytes, size_t end) {
   return hit == nullptr ? kNpos : static_cast<size_t>(static_cast<const char*>(hit) - bytes.data());
 }
 
-size_t count_newlines(std::string_view bytes) {
-  return static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
-}
+size_t count_newlines(std::string_view bytes) { return count_byte(bytes, '\n'); }
 
 }  // namespace
 

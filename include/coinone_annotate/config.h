@@ -25,6 +25,7 @@ struct Config {
   bool summary_color = false;          // resolved --color for stderr
   bool follow = false;                 // -F/--follow: follow the one input file by name
   std::string state_file;              // --state, with --follow
+  std::string metrics_address;         // --metrics HOST:PORT, empty for none
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
 };

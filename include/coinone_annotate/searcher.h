@@ -56,6 +56,8 @@ class Searcher {
 
   // Reads source to its end (or to its first failure), pushing everything to the sink.
   SearchResult search(Source& source);
+  // The counts of the search under way (or of the last one), for progress reports.
+  const SearchResult& progress() const { return result_; }
 
  private:
   void process_pending();

@@ -21,6 +21,22 @@ TEST_SUITE("literal_search") {
     CHECK_FALSE(word_at("xCOINON", 1, "coinone"));
   }
 
+  TEST_CASE("count_byte counts at every length and alignment") {
+    std::mt19937 rng(5);
+    for (size_t size = 0; size < 300; ++size) {
+      std::string text(size, 'x');
+      size_t want = 0;
+      for (auto& c : text)
+        if (rng() % 4 == 0) {
+          c = '\n';
+          ++want;
+        }
+      CAPTURE(size);
+      CHECK(count_byte(text, '\n') == want);
+      if (size > 0) CHECK(count_byte(std::string_view(text).substr(1), '\n') == want - (text[0] == '\n'));
+    }
+  }
+
   TEST_CASE("the scalar, SSE2 and AVX2 scans agree at every offset") {
     std::vector<ScanKind> kinds{ScanKind::kScalar};
 #if defined(__x86_64__)
