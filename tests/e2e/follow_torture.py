@@ -20,6 +20,8 @@ Prints "follow: N passed, M failed".
 """
 import os
 import re
+import socket
+import urllib.request
 import shutil
 import signal
 import subprocess
@@ -150,12 +152,24 @@ def kill_nine(work):
     print(f"kill -9: 700 lines, {len(missing)} lost, {repeated} repeated")
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrape(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return response.status, response.read().decode()
+
+
 def reload(work):
     log, state, out = f"{work}/bot.log", f"{work}/state", f"{work}/out"
     codes = f"{work}/codes.tsv"
     with open(codes, "w") as f:
         f.write("7001\tNew\tretry-later\tyes\tFirst meaning\n")
-    follower = Follower(log, state, out, ("--codes", codes))
+    port = free_port()
+    follower = Follower(log, state, out, ("--codes", codes, "--metrics", f"127.0.0.1:{port}"))
     time.sleep(0.2)
     with open(log, "a") as w:
         w.write("line 1 error_code=7001\n")
@@ -175,6 +189,14 @@ def reload(work):
         w.write("line 3 error_code=7001\n")
         w.flush()
         wait_for(out, 3)
+    status, health = scrape(port, "/healthz")
+    check("metrics: /healthz answers 200", status == 200 and health == "ok\n", health)
+    _, metrics = scrape(port, "/metrics")
+    for series in ("coinone_annotate_lines_read_total 3", "coinone_annotate_annotated_lines_total 3",
+                   'coinone_annotate_errors_total{code="7001",category="New"} 3',
+                   "coinone_annotate_table_reloads_total 1",
+                   "coinone_annotate_table_reload_failures_total 1"):
+        check(f"metrics: {series}", series + "\n" in metrics, metrics[-2000:])
     code, seconds = follower.stop()
     text = open(out).read()
     err = follower.proc.stderr.read().decode()
