@@ -140,6 +140,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
 SearchOptions Pipeline::search_options() {
   SearchOptions options;
   options.buffer_capacity = config_.buffer_size;
+  options.parallel = true;
   options.between_reads = [this] {
     report_progress();
     if (SignalEvents::take_reload_request()) reload_table();
@@ -225,7 +226,7 @@ void Pipeline::reload_table() {
   auto annotator = Annotator::create(table, config_.annotator);
   if (!annotator.annotator) return;  // the template was checked at start-up
   printer_.set_annotator(*annotator.annotator);
-  matcher_.set_table(table);
+  searcher_.set_table(table);
   annotator_ = std::move(annotator.annotator);
   table_ = std::move(table);
   if (metrics_) {

@@ -1,7 +1,10 @@
 #include "coinone_annotate/searcher.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/literal_search.h"
@@ -11,12 +14,6 @@ namespace coinone {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
-
-// Splits "content\r" into content and a "\r\n" terminator; otherwise the terminator is "\n".
-std::pair<std::string_view, std::string_view> split_terminator(std::string_view line) {
-  if (!line.empty() && line.back() == '\r') return {line.substr(0, line.size() - 1), "\r\n"};
-  return {line, "\n"};
-}
 
 // Offset of the last '\n' in bytes[0, end), or npos. glibc's memrchr is vectorised; the scalar
 // loop of std::string_view::rfind took 6% of the run time on the 50% corpus.
@@ -29,8 +26,95 @@ size_t count_newlines(std::string_view bytes) { return count_byte(bytes, '\n'); 
 
 }  // namespace
 
+// The helper thread: scans the second half of a large block with its own matcher and keeps
+// what it found, with the codes copied out of its findings, for the searcher to replay.
+class Searcher::ScanHelper {
+ public:
+  explicit ScanHelper(const Matcher& matcher) : matcher_(matcher), thread_([this] { loop(); }) {}
+  ~ScanHelper() {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  ScanHelper(const ScanHelper&) = delete;
+  ScanHelper& operator=(const ScanHelper&) = delete;
+
+  void start(std::string_view half) {
+    {
+      std::lock_guard lock(mutex_);
+      half_ = half;
+      busy_ = true;
+    }
+    wake_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return !busy_; });
+  }
+  const std::vector<DeferredLine>& lines() const { return lines_; }
+  void set_table(std::shared_ptr<const CodeTable> table) { matcher_.set_table(std::move(table)); }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return quit_ || busy_; });
+      if (quit_) return;
+      scan(half_);
+      busy_ = false;
+      done_.notify_all();
+    }
+  }
+  void scan(std::string_view half) {
+    size_t used = 0;
+    matcher_.for_each_annotated_line(
+        half, findings_,
+        [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
+            const Verdict& verdict) {
+          if (used == lines_.size()) lines_.emplace_back();
+          DeferredLine& line = lines_[used++];
+          line.start = start;
+          line.end = end;
+          line.content_size = content.size();
+          line.terminator = terminator;
+          line.codes.resize(verdict.shown.size());
+          for (size_t i = 0; i < verdict.shown.size(); ++i)
+            line.codes[i] = {std::string(verdict.shown[i].digits), verdict.shown[i].entry};
+          line.more = verdict.more;
+        });
+    lines_.resize(used);
+  }
+
+  Matcher matcher_;  // a copy: matchers keep per-call state
+  LineFindings findings_;
+  std::vector<DeferredLine> lines_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::string_view half_;
+  bool busy_ = false;
+  bool quit_ = false;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+namespace {
+
+}  // namespace
+
 Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
-    : matcher_(matcher), sink_(sink), options_(options), buffer_(options.buffer_capacity) {}
+    : matcher_(matcher), sink_(sink), options_(std::move(options)), buffer_(options_.buffer_capacity) {
+  if (options_.parallel && std::thread::hardware_concurrency() >= 2)
+    helper_ = std::make_unique<ScanHelper>(matcher_);
+}
+
+Searcher::~Searcher() = default;
+
+void Searcher::set_table(std::shared_ptr<const CodeTable> table) {
+  if (helper_) helper_->set_table(table);
+  matcher_.set_table(std::move(table));
+}
 
 SearchResult Searcher::search(Source& source) {
   result_ = SearchResult{};
@@ -87,34 +171,65 @@ void Searcher::process_pending() {
   }
 }
 
-// block holds whole lines, each ending in '\n'.
+// block holds whole lines, each ending in '\n'. A large block is split in two at a line
+// boundary and its second half scanned by the helper thread while this one scans the first.
 void Searcher::scan_block(std::string_view block) {
-  size_t counted_to = 0;  // newlines before this offset are in result_.lines
-  size_t pass_from = 0;   // start of the bytes not yet given to the sink
-  size_t at = 0;
-  while (at < block.size()) {
-    const size_t candidate = matcher_.next_candidate(block, at);
-    if (candidate == kNpos) break;
-    const size_t line_start = last_newline_before(block, candidate) + 1;  // npos + 1 == 0
-    const size_t line_end = block.find('\n', candidate);
-    const auto [content, terminator] =
-        split_terminator(block.substr(line_start, line_end - line_start));
-    findings_.clear();
-    matcher_.scan_line(content, findings_);
-    const Verdict& verdict = matcher_.decide_line(findings_, content);
-    if (!verdict.empty()) {
-      if (line_start > pass_from) sink_.passthrough(block.substr(pass_from, line_start - pass_from));
-      if (options_.count_lines) {
-        result_.lines += count_newlines(block.substr(counted_to, line_start - counted_to));
-        counted_to = line_start;
-      }
-      end_line(content, terminator, verdict, result_.lines + 1);
-      pass_from = line_end + 1;
-    }
-    at = line_end + 1;
+  if (helper_ && block.size() >= kParallelBlock) {
+    const size_t middle = block.find('\n', block.size() / 2) + 1;
+    helper_->start(block.substr(middle));
+    emit_block(block.substr(0, middle));
+    helper_->wait();
+    replay(block.substr(middle), helper_->lines());
+    return;
   }
-  if (pass_from < block.size()) sink_.passthrough(block.substr(pass_from));
-  if (options_.count_lines) result_.lines += count_newlines(block.substr(counted_to));
+  emit_block(block);
+}
+
+// Scans whole lines and hands them to the sink: runs of lines in bulk, annotated lines alone.
+void Searcher::emit_block(std::string_view block) {
+  Emitter emitter(*this, block);
+  matcher_.for_each_annotated_line(
+      block, findings_,
+      [&](size_t line_start, size_t line_end, std::string_view content,
+          std::string_view terminator, const Verdict& verdict) {
+        emitter.annotated(line_start, line_end, content, terminator, verdict);
+      });
+  emitter.finish();
+}
+
+// Hands the helper's findings for `half` to the sink, as emit_block would have.
+void Searcher::replay(std::string_view half, const std::vector<DeferredLine>& lines) {
+  Emitter emitter(*this, half);
+  for (const DeferredLine& line : lines) {
+    replay_verdict_.clear();
+    for (const auto& [digits, entry] : line.codes) replay_verdict_.shown.push_back({digits, entry});
+    replay_verdict_.more = line.more;
+    emitter.annotated(line.start, line.end,
+                      half.substr(line.start, line.content_size), line.terminator,
+                      replay_verdict_);
+  }
+  emitter.finish();
+}
+
+Searcher::Emitter::Emitter(Searcher& searcher, std::string_view block)
+    : searcher_(searcher), block_(block) {}
+
+void Searcher::Emitter::annotated(size_t line_start, size_t line_end, std::string_view content,
+                                  std::string_view terminator, const Verdict& verdict) {
+  if (line_start > pass_from_)
+    searcher_.sink_.passthrough(block_.substr(pass_from_, line_start - pass_from_));
+  if (searcher_.options_.count_lines) {
+    searcher_.result_.lines += count_newlines(block_.substr(counted_to_, line_start - counted_to_));
+    counted_to_ = line_start;
+  }
+  searcher_.end_line(content, terminator, verdict, searcher_.result_.lines + 1);
+  pass_from_ = line_end + 1;
+}
+
+void Searcher::Emitter::finish() {
+  if (pass_from_ < block_.size()) searcher_.sink_.passthrough(block_.substr(pass_from_));
+  if (searcher_.options_.count_lines)
+    searcher_.result_.lines += count_newlines(block_.substr(counted_to_));
 }
 
 void Searcher::end_line(std::string_view rest, std::string_view terminator,

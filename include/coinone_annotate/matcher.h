@@ -12,6 +12,8 @@
 // Byte spans in, findings out: no I/O. Not thread-safe (it reuses its verdict storage); use one
 // matcher per searching thread. The table is shared and immutable, so a reload swaps a pointer.
 #pragma once
+#include <string.h>
+
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,12 @@ class Matcher {
   // The same for a long line whose windows were scanned with scan_window().
   const Verdict& decide(const LineFindings& findings);
 
+  // Calls visit(line_start, line_end, content, terminator, verdict) for every annotated line of
+  // a block of whole lines ('\n'-terminated), in order. Only candidate lines are split out and
+  // matched; line_end is the offset of the line's '\n'.
+  template <typename Visit>
+  void for_each_annotated_line(std::string_view block, LineFindings& findings, Visit&& visit);
+
   void set_table(std::shared_ptr<const CodeTable> table) { table_ = std::move(table); }
   const CodeTable& table() const { return *table_; }
 
@@ -56,5 +64,29 @@ class Matcher {
   std::vector<const CodeEntry*> entries_;  // per code of the findings, null when unknown
   Verdict verdict_;
 };
+
+template <typename Visit>
+void Matcher::for_each_annotated_line(std::string_view block, LineFindings& findings,
+                                      Visit&& visit) {
+  for (size_t at = 0; at < block.size();) {
+    const size_t candidate = next_candidate(block, at);
+    if (candidate == std::string_view::npos) return;
+    const void* before = candidate == 0 ? nullptr : ::memrchr(block.data(), '\n', candidate);
+    const size_t line_start =
+        before == nullptr ? 0 : static_cast<size_t>(static_cast<const char*>(before) - block.data()) + 1;
+    const size_t line_end = block.find('\n', candidate);
+    std::string_view content = block.substr(line_start, line_end - line_start);
+    std::string_view terminator = "\n";
+    if (!content.empty() && content.back() == '\r') {
+      content.remove_suffix(1);
+      terminator = "\r\n";
+    }
+    findings.clear();
+    scan_line(content, findings);
+    const Verdict& verdict = decide_line(findings, content);
+    if (!verdict.empty()) visit(line_start, line_end, content, terminator, verdict);
+    at = line_end + 1;
+  }
+}
 
 }  // namespace coinone

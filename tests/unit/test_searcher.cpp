@@ -222,4 +222,32 @@ TEST_SUITE("searcher") {
       CHECK(seen == std::vector<std::pair<uint64_t, std::string>>{{2, "103"}, {5, "104"}, {7, "105"}});
     }
   }
+
+  TEST_CASE("the helper thread's half of large blocks: same output, same line numbers") {
+    std::mt19937 rng(11);
+    const std::string input = random_corpus(rng, 40000);  // several blocks of 1 MiB
+    REQUIRE(input.size() > 3 * Searcher::kParallelBlock);
+    auto run = [&](bool parallel, std::vector<uint64_t>& numbers) {
+      Matcher matcher(pieces().table, *pieces().extractor, false);
+      RecordingSink sink;
+      SearchOptions options = counting(1 << 20);
+      options.parallel = parallel;
+      options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
+        numbers.push_back(number);
+      };
+      Searcher searcher(matcher, sink, options);
+      StringSource source(input, 1 << 20);
+      const SearchResult result = searcher.search(source);
+      CHECK(result.lines == static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n')) +
+                                (input.back() != '\n'));
+      return sink.text();
+    };
+    std::vector<uint64_t> sequential_numbers, parallel_numbers;
+    const std::string sequential = run(false, sequential_numbers);
+    const std::string parallel = run(true, parallel_numbers);
+    CHECK(sequential == naive(input));
+    CHECK(parallel == sequential);
+    CHECK(parallel_numbers == sequential_numbers);
+    CHECK(sequential_numbers.size() > 1000);
+  }
 }
