@@ -17,6 +17,7 @@
 
 #include "coinone_annotate/annotator.h"
 #include "coinone_annotate/code_table.h"
+#include "coinone_annotate/decompress.h"
 #include "coinone_annotate/fd_writer.h"
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/follow_source.h"
@@ -169,10 +170,12 @@ int Pipeline::run_files() {
       trouble = true;
       continue;
     }
-    const SearchResult result = searcher_.search(*opened.source);
+    // gzip and zstd are recognised by their first bytes, on files and on stdin alike.
+    const auto source = open_decompressing(std::move(opened.source));
+    const SearchResult result = searcher_.search(*source);
     report_progress();
     if (result.read_failed) {
-      spdlog::error("{}: {}", opened.source->name(), result.error);
+      spdlog::error("{}: {}", source->name(), result.error);
       if (metrics_) metrics_->record_read_error();
       trouble = true;
     }

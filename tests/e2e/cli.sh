@@ -76,9 +76,10 @@ expect "disk full: status" "$?" 2
 expect "disk full: message" "$(cat "$work/err")" "coinone-annotate: standard output: No space left on device"
 
 # Bytes that are not text pass through: NUL, invalid UTF-8, CR alone, no final newline.
-printf 'a\0b\xff\xfe\rc\nerror_code=103\0x\n\xc3' > "$work/bin.log"
+printf 'a\0b\xff\xfe\rc\nerror_code=103 \0x\nerror_code=104\0\n\xc3' > "$work/bin.log"
 "$bin" "$work/bin.log" > "$work/bin.out"
-printf 'a\0b\xff\xfe\rc\nerror_code=103\0x%s\n\xc3' "$note103" > "$work/bin.want"
+# (103 is followed by a space; 104 by a NUL, which makes it a damaged value, not a code)
+printf 'a\0b\xff\xfe\rc\nerror_code=103 \0x%s\nerror_code=104\0\n\xc3' "$note103" > "$work/bin.want"
 expect "binary bytes" "$(cmp "$work/bin.out" "$work/bin.want" && echo same)" same
 
 # Ten thousand empty lines and a file with only newlines: unchanged.
@@ -94,6 +95,26 @@ pid=$!
 sleep 1
 expect "flush before blocking" "$(cat "$work/live.out")" "error_code=103$note103"
 wait "$pid"
+
+# Compressed input, recognised by its first bytes: gzip (multi-member too) and zstd, mixed with
+# plain files in one run, on stdin too; a corrupt or truncated archive is reported with the
+# compressed offset and the run goes on with the next file.
+fixtures=$(dirname "$0")/../fixtures
+plain_out=$("$bin" "$fixtures/plain.log")
+expect "gzip equals plain" "$("$bin" "$fixtures/plain.log.gz")" "$plain_out"
+expect "zstd equals plain" "$("$bin" "$fixtures/plain.log.zst")" "$plain_out"
+expect "gzip on stdin" "$("$bin" < "$fixtures/plain.log.gz")" "$plain_out"
+expect "multi-member gzip" "$("$bin" "$fixtures/multi-member.log.gz")" "$(gzip -dc "$fixtures/multi-member.log.gz" | "$bin")"
+expect "multi-frame zstd" "$("$bin" "$fixtures/multi-frame.log.zst")" "$(zstd -dcq "$fixtures/multi-frame.log.zst" | "$bin")"
+expect "mixed in order" "$("$bin" "$fixtures/plain.log.zst" "$fixtures/plain.log" "$fixtures/plain.log.gz")" \
+  "$plain_out"$'\n'"$plain_out"$'\n'"$plain_out"
+"$bin" "$fixtures/corrupt.log.gz" "$fixtures/truncated.log.zst" "$work/b.log" >"$work/out" 2>"$work/err"
+expect "corrupt archives: status" "$?" 2
+# The last partial line of an archive is output as it is, so the next file's first line follows it.
+expect "corrupt archives: the next file is read" "$(tail -c 6 "$work/out")" "plain"
+expect "corrupt archives: messages" "$(cat "$work/err")" \
+"coinone-annotate: $fixtures/corrupt.log.gz: corrupt gzip data at compressed byte 7128
+coinone-annotate: $fixtures/truncated.log.zst: truncated zstd data at compressed byte 5000"
 
 # --help and --version.
 "$bin" --help > "$work/help"
