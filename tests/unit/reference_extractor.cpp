@@ -51,4 +51,30 @@ void reference_extract(std::string_view line, LineFindings& findings) {
   if (mentions_coinone(line)) findings.set_mentions_coinone();
 }
 
+std::string reference_text(const std::string& input, Matcher& matcher) {
+  LineFindings findings;
+  std::string out;
+  size_t at = 0;
+  while (at < input.size()) {
+    size_t end = input.find('\n', at);
+    const bool terminated = end != std::string::npos;
+    if (!terminated) end = input.size();
+    std::string line = input.substr(at, end - at);
+    std::string terminator = terminated ? "\n" : "";
+    if (terminated && !line.empty() && line.back() == '\r') {
+      line.pop_back();
+      terminator = "\r\n";
+    }
+    findings.clear();
+    reference_extract(line, findings);
+    const Verdict& v = matcher.decide_line(findings, line);
+    out += line;
+    for (const auto& s : v.shown) out += "<" + std::string(s.digits) + ">";
+    if (v.more != 0) out += "<+" + std::to_string(v.more) + ">";
+    out += terminator;
+    at = end + 1;
+  }
+  return out;
+}
+
 }  // namespace coinone::testing

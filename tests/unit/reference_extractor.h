@@ -5,12 +5,20 @@
 #pragma once
 #include <string_view>
 
+#include <string>
+
 #include "coinone_annotate/line_findings.h"
+#include "coinone_annotate/matcher.h"
 
 namespace coinone::testing {
 
 // Adds the fields of a whole line to findings, as FieldExtractor::extract(line, '\n', true, ...)
 // must.
 void reference_extract(std::string_view line, LineFindings& findings);
+
+// The oracle's view of a whole input: split into lines the obvious way, each line given to
+// reference_extract() and decided by `matcher`; annotations are written as "<CODE>" and
+// "<+N>" before each terminator, like RecordingSink::text().
+std::string reference_text(const std::string& input, Matcher& matcher);
 
 }  // namespace coinone::testing

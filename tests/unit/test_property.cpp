@@ -81,7 +81,6 @@ TEST_SUITE("property") {
     const auto annotator = Annotator::create(table, {}).annotator;
     Matcher fast(table, *extractor, false);
     Matcher every(table, *extractor, true);
-    LineFindings findings;
     size_t annotated_inputs = 0;
     for (unsigned seed = 1; seed <= 10000; ++seed) {
       std::mt19937 rng(seed);
@@ -106,27 +105,7 @@ TEST_SUITE("property") {
       Searcher recorded(fast, sink, options);
       testing::StringSource again(input, 1 + seed % 64);
       recorded.search(again);
-      std::string want;
-      size_t at = 0;
-      while (at < input.size()) {
-        size_t end = input.find('\n', at);
-        const bool terminated = end != std::string::npos;
-        if (!terminated) end = input.size();
-        std::string line = input.substr(at, end - at);
-        std::string terminator = terminated ? "\n" : "";
-        if (terminated && !line.empty() && line.back() == '\r') {
-          line.pop_back();
-          terminator = "\r\n";
-        }
-        findings.clear();
-        testing::reference_extract(line, findings);
-        const Verdict& v = every.decide_line(findings, line);
-        want += line;
-        for (const auto& s : v.shown) want += "<" + std::string(s.digits) + ">";
-        if (v.more != 0) want += "<+" + std::to_string(v.more) + ">";
-        want += terminator;
-        at = end + 1;
-      }
+      const std::string want = testing::reference_text(input, every);
       CHECK(sink.text() == want);
     }
     CHECK(annotated_inputs > 3000);  // the generator does produce errors

@@ -44,32 +44,10 @@ std::string search(const std::string& input, size_t capacity, size_t read_size, 
   return sink.text();
 }
 
-// The oracle: split into lines the obvious way and give every line to the reference extractor.
+// The oracle: every line given to the reference extractor.
 std::string naive(const std::string& input) {
   Matcher matcher(pieces().table, *pieces().extractor, true);
-  LineFindings findings;
-  std::string out;
-  size_t at = 0;
-  while (at < input.size()) {
-    size_t end = input.find('\n', at);
-    const bool terminated = end != std::string::npos;
-    if (!terminated) end = input.size();
-    std::string line = input.substr(at, end - at);
-    std::string terminator = terminated ? "\n" : "";
-    if (terminated && !line.empty() && line.back() == '\r') {
-      line.pop_back();
-      terminator = "\r\n";
-    }
-    findings.clear();
-    testing::reference_extract(line, findings);
-    const Verdict& v = matcher.decide_line(findings, line);
-    out += line;
-    for (const auto& s : v.shown) out += "<" + std::string(s.digits) + ">";
-    if (v.more != 0) out += "<+" + std::to_string(v.more) + ">";
-    out += terminator;
-    at = end + 1;
-  }
-  return out;
+  return testing::reference_text(input, matcher);
 }
 
 // Realistic line shapes mixed with random bytes (NUL, CR, invalid UTF-8 included).
