@@ -166,12 +166,19 @@ ReadResult FollowSource::read(std::span<char> buffer) {
   }
 }
 
-// The name now refers to another file: the current one is read to its end (we are there), so
-// move on to the new one, from its start.
+// The name now refers to another file. Lines may have been appended to the old one between the
+// read that found its end and the rename, so the first time the rename is seen the old file is
+// read again; only when that read too finds its end does the follower move to the new file,
+// from its start.
 bool FollowSource::switch_if_rotated() {
   const auto now = stat_path(options_.path);
   if (!now) return false;  // renamed away, the new file is not there yet: keep the old one
   if (now->same_inode(identity_) && !pending_path_switch_) return false;
+  if (!rotation_seen_) {
+    rotation_seen_ = true;
+    return true;  // read the old file once more
+  }
+  rotation_seen_ = false;
   previous_ = Checkpoint{options_.path, identity_, offset_};
   read_since_switch_ = 0;
   pending_path_switch_ = false;

@@ -74,6 +74,7 @@ class FollowSource final : public Source {
   uint64_t offset_ = 0;           // bytes of the current file read so far
   int inotify_fd_ = -1;
   bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
+  bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
   // Checkpoint bookkeeping: committed_ is the last position whose output is written.
   Checkpoint committed_;
   bool have_committed_ = false;
