@@ -47,11 +47,30 @@ def check(name, ok, detail=""):
 class Follower:
     def __init__(self, log, state, out, extra=()):
         self.out = open(out, "ab")
+        if not os.path.exists(log):
+            open(log, "a").close()
         self.proc = subprocess.Popen([BIN, "--follow", log, "--state", state, *extra],
                                      stdout=self.out, stderr=subprocess.PIPE)
-        # Up and watching before the writer goes on. A restart that misses two rotations
-        # cannot know the file in between (see the README): that is not what this tests.
-        time.sleep(0.3)
+        # Up and reading the log before the writer goes on (a sanitizer build on a busy machine
+        # takes a while to start). A restart that misses two rotations cannot know the file in
+        # between (see the README): that is not what this tests.
+        self.wait_ready(log)
+
+    def wait_ready(self, log, timeout=20.0):
+        target = os.path.realpath(log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                for fd in os.listdir(f"/proc/{self.proc.pid}/fd"):
+                    try:
+                        if os.readlink(f"/proc/{self.proc.pid}/fd/{fd}") == target:
+                            return
+                    except OSError:
+                        pass
+            except OSError:
+                pass
+            time.sleep(0.01)
+        raise SystemExit(f"the follower did not open {log} within {timeout} s")
 
     def stop(self, sig=signal.SIGTERM):
         start = time.monotonic()
