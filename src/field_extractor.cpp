@@ -82,9 +82,6 @@ void FieldExtractor::extract(std::string_view text, char prev, bool final, LineF
                              size_t fresh_from) const {
   extract_fields(text, prev, final, fresh_from, findings);
   if (has_user_patterns()) extract_user(text, final, fresh_from, findings);
-  // A whole line is searched for "coinone" later, and only when an unknown code needs it.
-  if (!final && !findings.mentions_coinone() && mentions_coinone(text))
-    findings.set_mentions_coinone();
 }
 
 // The value token after a name ending at `at`, or nullopt when no separator follows or when the

@@ -22,6 +22,9 @@ void Matcher::scan_line(std::string_view line, LineFindings& findings) const {
 void Matcher::scan_window(std::string_view window, char prev, bool final, size_t fresh_from,
                           LineFindings& findings) const {
   extractor_.extract(window, prev, final, findings, fresh_from);
+  // A whole line is searched for "coinone" when an unknown code needs it (decide_line); a long
+  // line is gone by then, so each of its windows is searched, the last one included.
+  if (!findings.mentions_coinone() && mentions_coinone(window)) findings.set_mentions_coinone();
 }
 
 const Verdict& Matcher::decide_line(LineFindings& findings, std::string_view line) {

@@ -285,11 +285,12 @@ void Searcher::finish_long_line(std::string_view rest, std::string_view terminat
     held_cr_ = false;
     if (rest.empty() && terminator == "\n") {
       terminator = "\r\n";
-    } else {
+    } else {  // content after all: "\r\r\n" ends in a '\r' of the line and a "\r\n"
       sink_.line_piece("\r");
       scan_long_window("\r", false);
     }
-  } else if (terminator == "\n" && !rest.empty() && rest.back() == '\r') {
+  }
+  if (terminator == "\n" && !rest.empty() && rest.back() == '\r') {
     rest.remove_suffix(1);
     terminator = "\r\n";
   }

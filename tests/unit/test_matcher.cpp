@@ -78,4 +78,13 @@ TEST_SUITE("matcher") {
     m.scan_line("E9999", findings);
     CHECK(m.decide_line(findings, "E9999").shown.size() == 1);
   }
+
+  TEST_CASE("windows of a long line look for coinone, the last one too") {
+    Fixture f;
+    LineFindings findings;
+    f.matcher.scan_window("x error_code=9999 ", '\n', false, 0, findings);
+    f.matcher.scan_window("x error_code=9999 and COINONE", '\n', true, 18, findings);
+    CHECK(findings.mentions_coinone());
+    CHECK(f.matcher.decide(findings).shown.size() == 1);
+  }
 }
