@@ -25,9 +25,22 @@ constexpr uint64_t kTrailerSize = 8;  // CRC-32 and length of the uncompressed d
 GzipSource::GzipSource(std::unique_ptr<Source> raw)
     : raw_(std::move(raw)),
       state_(std::make_unique<inflate_state>()),
+      header_(std::make_unique<isal_gzip_header>()),
       input_(std::make_unique<unsigned char[]>(kInputSize)) {
   isal_inflate_init(state_.get());
-  state_->crc_flag = ISAL_GZIP;  // parse the header, check CRC-32 and length at the trailer
+  start_member();
+}
+
+// The header is read here rather than by isal_inflate(ISAL_GZIP): isa-l 2.30's inflate keeps
+// the header's progress in an uninitialised local when a header with a name, comment or extra
+// field arrives in pieces, and then rejects a valid file at random (found by fuzz_decompress;
+// valgrind shows the read). isal_read_gzip_header() with a header struct that lives across calls
+// is the documented way to read a header piece by piece.
+void GzipSource::start_member() {
+  isal_inflate_reset(state_.get());
+  state_->crc_flag = ISAL_GZIP_NO_HDR_VER;  // deflate data, then CRC-32 and length checked
+  isal_gzip_header_init(header_.get());     // no buffers: name, comment and extra are skipped
+  phase_ = Phase::kHeader;
 }
 
 GzipSource::~GzipSource() = default;
@@ -43,6 +56,9 @@ ReadResult GzipSource::read(std::span<char> buffer) {
       if (filled == Fill::kEnded) continue;
     }
     switch (phase_) {
+      case Phase::kHeader:
+        read_header();
+        break;
       case Phase::kMember:
         produced += inflate_into(buffer.subspan(produced));
         break;
@@ -56,13 +72,23 @@ ReadResult GzipSource::read(std::span<char> buffer) {
         break;
     }
   }
+  produced += hand_out_salvage(buffer.subspan(produced));
   if (produced > 0) return ReadResult{produced, 0, {}};
   return end_;
 }
 
+// Bytes isa-l decoded into its own buffer before a fault and had no room to copy out.
+size_t GzipSource::hand_out_salvage(std::span<char> out) {
+  const size_t n = std::min(out.size(), salvage_end_ - salvage_begin_);
+  if (n == 0) return 0;
+  std::memcpy(out.data(), state_->tmp_out_buffer + salvage_begin_, n);
+  salvage_begin_ += n;
+  return n;
+}
+
 // True when nothing can progress without more compressed input.
 bool GzipSource::needs_input() const {
-  return (held() == 0 && !output_pending_) || short_of_magic_;
+  return (held() == 0 && !output_pending_) || short_of_magic_ || short_of_header_;
 }
 
 // Reads more compressed input, keeping the unconsumed bytes at the front of the buffer. At the
@@ -80,13 +106,14 @@ GzipSource::Fill GzipSource::fill() {
   if (got.size > 0) {
     input_end_ += got.size;
     short_of_magic_ = false;
+    short_of_header_ = false;
     return Fill::kBytes;
   }
   if (got.wake) return Fill::kWake;
   if (got.error != 0 || !got.message.empty()) {
     phase_ = Phase::kEnded;
     end_ = std::move(got);
-  } else if (phase_ == Phase::kMember || held() > 0) {
+  } else if (phase_ == Phase::kHeader || phase_ == Phase::kMember || held() > 0) {
     // Inside a member, or a lone 1f byte where the next member's magic should be (gzip says
     // "unexpected end of file" there too).
     end("truncated", consumed_offset() + held());
@@ -107,9 +134,7 @@ void GzipSource::look_after_member() {
   } else if (held() < 2) {
     short_of_magic_ = true;  // only the first magic byte so far: read() fills, then comes back
   } else if (input_[input_begin_ + 1] == kMagic1) {
-    isal_inflate_reset(state_.get());
-    state_->crc_flag = ISAL_GZIP;
-    phase_ = Phase::kMember;
+    start_member();
   } else {
     end("trailing garbage after", trailer_end_);
   }
@@ -124,6 +149,22 @@ void GzipSource::skip_padding() {
       std::find_if(begin, end_held, [](unsigned char c) { return c != 0; });
   input_begin_ += static_cast<size_t>(nonzero - begin);
   if (nonzero != end_held) end("trailing garbage after", trailer_end_);
+}
+
+// Reads the member's header from the held input; asks for more input when it goes on past it.
+void GzipSource::read_header() {
+  unsigned char* const next_in = input_.get() + input_begin_;
+  state_->next_in = next_in;
+  state_->avail_in = static_cast<uint32_t>(held());
+  const int status = isal_read_gzip_header(state_.get(), header_.get());
+  input_begin_ += static_cast<size_t>(state_->next_in - next_in);
+  if (status == ISAL_DECOMP_OK) {
+    phase_ = Phase::kMember;
+  } else if (status == ISAL_END_INPUT) {
+    short_of_header_ = true;
+  } else {  // not a gzip header, not deflate, reserved flags, or a wrong header CRC
+    end("corrupt", consumed_offset());
+  }
 }
 
 // Runs isa-l over the held input into out. Returns the bytes written, which are handed out
@@ -150,6 +191,13 @@ size_t GzipSource::inflate_into(std::span<char> out) {
     const uint64_t buffered = static_cast<uint64_t>(std::max(state_->read_in_length, 0)) / 8;
     const uint64_t at = consumed_offset();
     end("corrupt", at - std::min(at, buffered));
+    // With little room in out, isa-l decodes into tmp_out_buffer and copies what fits; on a
+    // fault it returns at once, leaving [tmp_out_processed, tmp_out_valid) decoded but not handed
+    // out. Those bytes come before the fault, so they are handed out before the message.
+    if (state_->tmp_out_valid > state_->tmp_out_processed && state_->tmp_out_processed >= 0) {
+      salvage_begin_ = static_cast<size_t>(state_->tmp_out_processed);
+      salvage_end_ = static_cast<size_t>(state_->tmp_out_valid);
+    }
   } else if (state_->block_state == ISAL_BLOCK_FINISH) {
     // The trailer is checked and isa-l has given back any bytes it read past it.
     phase_ = Phase::kBetween;

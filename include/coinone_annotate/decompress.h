@@ -10,8 +10,9 @@
 // they are handed out again first (PrefixedSource).
 //
 // A compressed input is decoded on a second thread (ThreadedSource), a few blocks ahead of the
-// reader, so that decompression and the searcher's scanning overlap.
-// PERF_FIGURES_PLACEHOLDER
+// reader, so that decompression and the searcher's scanning overlap; on a single CPU that only
+// adds a copy and context switches, so DecodeThread::kAuto decodes inline there. What this buys
+// against zcat and zstd -dc is measured by scripts/bench_compressed.sh (README, Performance).
 //
 // Failures: the returned source reports corrupt or truncated data as a ReadResult with error 0
 // and a message such as "corrupt gzip data at compressed byte N", after handing out every byte
@@ -30,6 +31,13 @@ namespace coinone {
 
 enum class Compression { kNone, kGzip, kZstd };
 
+// Whether a compressed input is decoded on a thread of its own (ThreadedSource).
+enum class DecodeThread {
+  kAuto,    // when the process may run on two CPUs or more (sched_getaffinity): the default
+  kAlways,  // tests, and callers that know better
+  kNever,   // decode on the reader's thread, inside read()
+};
+
 // The compression whose magic bytes head starts with; kNone when head is shorter than a magic
 // or matches none.
 Compression detect_compression(std::span<const char> head);
@@ -38,6 +46,7 @@ Compression detect_compression(std::span<const char> head);
 // else). Reads at most 4 bytes from raw before returning, and stops reading as soon as the bytes
 // so far cannot begin a magic; it blocks only as long as raw->read() does. Never returns null.
 // Throws std::bad_alloc, or std::system_error if the decoder thread cannot start.
-std::unique_ptr<Source> open_decompressing(std::unique_ptr<Source> raw);
+std::unique_ptr<Source> open_decompressing(std::unique_ptr<Source> raw,
+                                           DecodeThread thread = DecodeThread::kAuto);
 
 }  // namespace coinone
