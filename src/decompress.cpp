@@ -1,13 +1,12 @@
 #include "coinone_annotate/decompress.h"
 
-#include <sched.h>
-
 #include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "coinone_annotate/cpus.h"
 #include "coinone_annotate/gzip_source.h"
 #include "coinone_annotate/prefixed_source.h"
 #include "coinone_annotate/threaded_source.h"
@@ -20,14 +19,6 @@ namespace {
 constexpr std::string_view kGzipMagic{"\x1f\x8b", 2};
 constexpr std::string_view kZstdMagic{"\x28\xb5\x2f\xfd", 4};
 constexpr size_t kLongestMagic = 4;
-
-// CPUs this process may run on; 1 when that cannot be known.
-unsigned usable_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return static_cast<unsigned>(CPU_COUNT(&set));
-}
 
 bool use_thread(DecodeThread thread) {
   switch (thread) {

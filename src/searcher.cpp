@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "coinone_annotate/cpus.h"
 #include "coinone_annotate/field_extractor.h"
 #include "coinone_annotate/literal_search.h"
 
@@ -99,13 +100,9 @@ class Searcher::ScanHelper {
   std::thread thread_;  // last: starts once everything above exists
 };
 
-namespace {
-
-}  // namespace
-
 Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
     : matcher_(matcher), sink_(sink), options_(std::move(options)), buffer_(options_.buffer_capacity) {
-  if (options_.parallel && std::thread::hardware_concurrency() >= 2)
+  if (options_.parallel && usable_cpus() >= 2)
     helper_ = std::make_unique<ScanHelper>(matcher_);
 }
 

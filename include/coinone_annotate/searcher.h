@@ -34,7 +34,7 @@ struct SearchOptions {
   // Count lines (SearchResult::lines). Off by default: counting every newline of a block costs
   // a pass over it that plain annotation does not need.
   bool count_lines = false;
-  // Scan the second half of large blocks on a helper thread (when the machine has two cores),
+  // Scan the second half of large blocks on a helper thread (when the process may use two CPUs),
   // for logs dense with errors, where matching rather than copying bounds the speed (README,
   // Performance). The output is the same, byte for byte.
   bool parallel = false;
