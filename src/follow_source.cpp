@@ -19,6 +19,9 @@ namespace coinone {
 
 namespace {
 
+// Renames remembered at most: a follower this far behind has lost more than these anyway.
+constexpr size_t kMaxRotations = 64;
+
 std::string directory_of(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -182,6 +185,7 @@ bool FollowSource::switch_if_rotated() {
   previous_ = Checkpoint{options_.path, identity_, offset_};
   read_since_switch_ = 0;
   pending_path_switch_ = false;
+  if (open_missed_rotation()) return true;
   close_current();
   open_path(false);
   return true;
@@ -221,11 +225,65 @@ void FollowSource::wait_for_change(bool& woken) {
     SignalEvents::drain();
     woken = true;
   }
-  if (count == 2 && fds[1].revents != 0) {
-    char events[4096];
-    while (::read(inotify_fd_, events, sizeof events) > 0) {
+  if (count == 2 && fds[1].revents != 0) collect_events();
+}
+
+// Reads the queued inotify events. Most only say "look again", which the caller does anyway;
+// renames of the followed name are kept, to find files rotated past while we were behind.
+void FollowSource::collect_events() {
+  if (inotify_fd_ < 0) return;
+  const std::string base = options_.path.substr(options_.path.rfind('/') + 1);
+  alignas(inotify_event) char events[4096];
+  ssize_t n;
+  while ((n = ::read(inotify_fd_, events, sizeof events)) > 0) {
+    for (const char* at = events; at < events + n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(at);
+      at += sizeof(inotify_event) + event->len;
+      const std::string_view name = event->len > 0 ? std::string_view(event->name) : "";
+      if ((event->mask & IN_MOVED_FROM) != 0 && name == base) {
+        moving_cookie_ = event->cookie;
+      } else if ((event->mask & IN_MOVED_TO) != 0 && moving_cookie_ == event->cookie) {
+        moving_cookie_.reset();
+        if (rotated_to_.size() == kMaxRotations) rotated_to_.pop_front();
+        rotated_to_.push_back(directory_of(options_.path) + "/" + std::string(name));
+      }
     }
   }
+}
+
+// After the file being read was rotated away: if the name was rotated again before we got
+// here, the files in between still sit under the names they were rotated to. Opens the first of
+// them (from its start) and returns true; false when there is none and the file under the name
+// comes next. The old file is found among the rotated names by inode.
+bool FollowSource::open_missed_rotation() {
+  collect_events();
+  const auto old = std::find_if(rotated_to_.begin(), rotated_to_.end(), [&](const std::string& name) {
+    const auto id = stat_path(name);
+    return id && id->same_inode(identity_);
+  });
+  if (old == rotated_to_.end()) {
+    rotated_to_.clear();  // renamed out of the directory, or deleted: nothing to go by
+    return false;
+  }
+  rotated_to_.erase(rotated_to_.begin(), old + 1);
+  const auto current = stat_path(options_.path);
+  while (!rotated_to_.empty()) {
+    const std::string& name = rotated_to_.front();
+    const auto id = stat_path(name);
+    if (id && !(current && current->same_inode(*id)) && !id->same_inode(identity_)) {
+      const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        close_current();
+        fd_ = fd;
+        identity_ = identify(fd_).value_or(*id);
+        offset_ = 0;
+        pending_path_switch_ = true;  // the file under the name, or another missed one, next
+        return true;  // stays in rotated_to_: the next switch finds it as the old file
+      }
+    }
+    rotated_to_.pop_front();  // gone again (compressed, deleted): nothing left to read of it
+  }
+  return false;
 }
 
 void FollowSource::checkpoint(uint64_t unconsumed) {

@@ -6,7 +6,10 @@
 // available (some network and FUSE file systems). It handles:
 //   - a file that does not exist yet: waited for, then read from its start;
 //   - rotation by rename and create (logrotate's default): the old file is read to its end
-//     before the new one is opened, from its start;
+//     before the new one is opened, from its start. When the name was rotated more than once
+//     before the follower got there (a fast writer, a busy machine), the files in between are
+//     read too, in order: inotify's rename events say which names the followed name was moved
+//     to, and each of those files after the old one is read from its start;
 //   - copytruncate: a file shorter than what was read, or whose first bytes changed, is read
 //     again from its start.
 // Limits that no follower can escape, by design of the rotation schemes:
@@ -26,6 +29,8 @@
 // Not copyable: owns descriptors. One thread.
 #pragma once
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -66,6 +71,8 @@ class FollowSource final : public Source {
   bool rewind_if_truncated();
   void wait_for_change(bool& woken);
   void open_rotated_predecessor(const Checkpoint& saved);
+  void collect_events();
+  bool open_missed_rotation();
   void save_if_due();
 
   FollowOptions options_;
@@ -75,6 +82,10 @@ class FollowSource final : public Source {
   int inotify_fd_ = -1;
   bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
   bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
+  // Where the followed name was renamed to (inotify IN_MOVED_FROM/IN_MOVED_TO pairs), in order,
+  // until the follower has moved past those files.
+  std::deque<std::string> rotated_to_;
+  std::optional<uint32_t> moving_cookie_;  // a rename of the followed name whose target is due
   // Checkpoint bookkeeping: committed_ is the last position whose output is written.
   Checkpoint committed_;
   bool have_committed_ = false;
