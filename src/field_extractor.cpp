@@ -2,7 +2,6 @@
 
 #include <re2/re2.h>
 
-
 #include "coinone_annotate/literal_search.h"
 #include "coinone_annotate/prefilter.h"
 
@@ -32,8 +31,6 @@ bool is_name_byte(char c) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-
 
 constexpr size_t kNpos = std::string_view::npos;
 
@@ -77,6 +74,12 @@ FieldExtractor::FieldExtractor(std::unique_ptr<Patterns> patterns)
 FieldExtractor::~FieldExtractor() = default;
 
 bool FieldExtractor::has_user_patterns() const { return !patterns_->user.empty(); }
+
+std::unique_ptr<FieldExtractor> FieldExtractor::clone() const {
+  std::vector<std::string> user_patterns;
+  for (const auto& re : patterns_->user) user_patterns.push_back(re->pattern());
+  return create(user_patterns).extractor;  // these compiled once already
+}
 
 void FieldExtractor::extract(std::string_view text, char prev, bool final, LineFindings& findings,
                              size_t fresh_from) const {

@@ -27,11 +27,15 @@ size_t count_newlines(std::string_view bytes) { return count_byte(bytes, '\n'); 
 
 }  // namespace
 
-// The helper thread: scans the second half of a large block with its own matcher and keeps
-// what it found, with the codes copied out of its findings, for the searcher to replay.
+// The helper thread: scans the second half of a large block with its own matcher and
+// extractor and keeps what it found, with the codes copied out of its findings, for the searcher
+// to replay.
 class Searcher::ScanHelper {
  public:
-  explicit ScanHelper(const Matcher& matcher) : matcher_(matcher), thread_([this] { loop(); }) {}
+  explicit ScanHelper(const Matcher& matcher)
+      : extractor_(matcher.extractor().clone()),
+        matcher_(matcher.rebound(extractor_ ? *extractor_ : matcher.extractor())),
+        thread_([this] { loop(); }) {}
   ~ScanHelper() {
     {
       std::lock_guard lock(mutex_);
@@ -89,7 +93,8 @@ class Searcher::ScanHelper {
     lines_.resize(used);
   }
 
-  Matcher matcher_;  // a copy: matchers keep per-call state
+  std::unique_ptr<FieldExtractor> extractor_;  // its own RE2 objects (FieldExtractor::clone)
+  Matcher matcher_;  // its own: matchers keep per-call state
   LineFindings findings_;
   std::vector<DeferredLine> lines_;
   std::mutex mutex_;

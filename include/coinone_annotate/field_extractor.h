@@ -58,6 +58,11 @@ class FieldExtractor {
   void extract(std::string_view text, char prev, bool final, LineFindings& findings,
                size_t fresh_from = 0) const;
   bool has_user_patterns() const;
+  // The same patterns compiled anew, for another thread. RE2 objects are thread-safe, but
+  // threads that share one take its reader lock on every match: scanning the 50% corpus on two
+  // threads spent 18% of its cycles in pthread_rwlock_rdlock until each had its own. Null only
+  // when memory runs out.
+  std::unique_ptr<FieldExtractor> clone() const;
 
  private:
   struct Patterns;

@@ -53,6 +53,11 @@ class Matcher {
 
   void set_table(std::shared_ptr<const CodeTable> table) { table_ = std::move(table); }
   const CodeTable& table() const { return *table_; }
+  const FieldExtractor& extractor() const { return extractor_; }
+  // A matcher with this one's table and settings over another extractor (another thread's).
+  Matcher rebound(const FieldExtractor& extractor) const {
+    return Matcher(table_, extractor, every_line_is_candidate_);
+  }
 
  private:
   bool look_up(const LineFindings& findings);
