@@ -176,27 +176,31 @@ void Searcher::process_pending() {
 // block holds whole lines, each ending in '\n'. A large block is split in two at a line
 // boundary and its second half scanned by the helper thread while this one scans the first.
 void Searcher::scan_block(std::string_view block) {
-  if (helper_ && block.size() >= kParallelBlock) {
+  if (helper_ && block.size() >= kParallelBlock && annotated_last_block_ >= kDenseBlock) {
     const size_t middle = block.find('\n', block.size() / 2) + 1;
     helper_->start(block.substr(middle));
-    emit_block(block.substr(0, middle));
+    annotated_last_block_ = emit_block(block.substr(0, middle));
     helper_->wait();
     replay(block.substr(middle), helper_->lines());
+    annotated_last_block_ += helper_->lines().size();
     return;
   }
-  emit_block(block);
+  annotated_last_block_ = emit_block(block);
 }
 
 // Scans whole lines and hands them to the sink: runs of lines in bulk, annotated lines alone.
-void Searcher::emit_block(std::string_view block) {
+size_t Searcher::emit_block(std::string_view block) {
   Emitter emitter(*this, block);
+  size_t annotated = 0;
   matcher_.for_each_annotated_line(
       block, findings_,
       [&](size_t line_start, size_t line_end, std::string_view content,
           std::string_view terminator, const Verdict& verdict) {
         emitter.annotated(line_start, line_end, content, terminator, verdict);
+        ++annotated;
       });
   emitter.finish();
+  return annotated;
 }
 
 // Hands the helper's findings for `half` to the sink, as emit_block would have.

@@ -60,6 +60,10 @@ class Searcher {
   // Blocks at least this large are split between two threads when options.parallel is set:
   // smaller ones (a live tail's few lines) are not worth the hand-over.
   static constexpr size_t kParallelBlock = 256 * 1024;
+  // ... and only while the previous block had this many annotated lines: on sparse logs the
+  // scan is cheap and handing half of it over (a wake-up and a wait per block) cost more than
+  // it saved (1% corpus: 17 579 annotated lines in 256 blocks, about 70 a block).
+  static constexpr size_t kDenseBlock = 500;
 
   Searcher(Matcher& matcher, Sink& sink, SearchOptions options = {});
   ~Searcher();
@@ -99,7 +103,7 @@ class Searcher {
 
   void process_pending();
   void scan_block(std::string_view block);
-  void emit_block(std::string_view block);
+  size_t emit_block(std::string_view block);  // returns the annotated lines
   void replay(std::string_view half, const std::vector<DeferredLine>& lines);
   void finish_input();
   void annotate_line(std::string_view line, std::string_view terminator);
@@ -123,6 +127,7 @@ class Searcher {
   char window_prev_ = '\n';  // the byte before window_
 
   std::unique_ptr<ScanHelper> helper_;  // with options.parallel
+  size_t annotated_last_block_ = kDenseBlock;  // the first large block is split
   Verdict replay_verdict_;
 };
 
