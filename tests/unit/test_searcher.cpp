@@ -227,5 +227,7 @@ TEST_SUITE("searcher") {
     CHECK(parallel == sequential);
     CHECK(parallel_numbers == sequential_numbers);
     CHECK(sequential_numbers.size() > 1000);
+    // Dense enough that every block is split (Searcher::kDenseBlock).
+    CHECK(sequential_numbers.size() * (size_t{1} << 20) / input.size() >= 2 * Searcher::kDenseBlock);
   }
 }
