@@ -8,6 +8,7 @@ Appends lines at random intervals (1-20 ms, seeded) to a fresh file while
 and p99 of write-to-output latency. `tail -F FILE | cat` is measured the same way in the same run,
 for comparison.
 """
+import argparse
 import os
 import random
 import select
@@ -17,9 +18,12 @@ import sys
 import tempfile
 import time
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-BIN = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "build", "coinone-annotate")
-LINES = int(sys.argv[sys.argv.index("--lines") + 1]) if "--lines" in sys.argv else 1000
+parser = argparse.ArgumentParser(description="write-to-output latency of follow mode")
+parser.add_argument("--lines", type=int, default=1000)
+parser.add_argument("binary", nargs="?",
+                    default=os.path.join(os.path.dirname(__file__), "..", "build", "coinone-annotate"))
+arguments = parser.parse_args()
+BIN, LINES = arguments.binary, arguments.lines
 
 
 def measure(command, log):
@@ -37,7 +41,10 @@ def measure(command, log):
                 ready, _, _ = select.select([proc.stdout], [], [], 2.0)
                 if not ready:
                     raise SystemExit(f"no output from {command!r} within 2 s")
-                pending += os.read(proc.stdout.fileno(), 65536)
+                got = os.read(proc.stdout.fileno(), 65536)
+                if not got:
+                    raise SystemExit(f"{command!r} ended early (status {proc.wait()})")
+                pending += got
             latencies.append(time.monotonic() - sent)
             pending = pending[pending.index(b"\n") + 1:]
     proc.terminate()
