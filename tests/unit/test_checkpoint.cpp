@@ -8,19 +8,12 @@
 #include <string>
 
 #include "coinone_annotate/checkpoint.h"
+#include "test_util.h"
 
 using namespace coinone;
+using coinone::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/coinone-test-XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-};
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;

@@ -13,19 +13,12 @@
 #include <vector>
 
 #include "coinone_annotate/follow_source.h"
+#include "test_util.h"
 
 using namespace coinone;
+using coinone::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/coinone-follow-XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-};
 
 void append(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::app) << text;

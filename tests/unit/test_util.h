@@ -1,10 +1,12 @@
 // Test doubles shared by the unit tests: a source over a string with a fixed read size, a sink
-// that records every call, and a descriptor whose written bytes can be read back.
+// that records every call, a descriptor whose written bytes can be read back, and a temporary
+// directory removed with its contents.
 #pragma once
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -89,6 +91,18 @@ class MemoryFd {
 
  private:
   int fd_;
+};
+
+// A fresh directory under /tmp, removed with everything in it at the end of the scope.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char name[] = "/tmp/coinone-test-XXXXXX";
+    path = ::mkdtemp(name);
+  }
+  ~TempDir() { std::system(("rm -rf " + path).c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
 };
 
 }  // namespace coinone::testing
