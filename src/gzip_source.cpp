@@ -88,7 +88,7 @@ size_t GzipSource::hand_out_salvage(std::span<char> out) {
 
 // True when nothing can progress without more compressed input.
 bool GzipSource::needs_input() const {
-  return (held() == 0 && !output_pending_) || short_of_magic_ || short_of_header_;
+  return (held() == 0 && !output_pending_) || short_of_input_;
 }
 
 // Reads more compressed input, keeping the unconsumed bytes at the front of the buffer. At the
@@ -105,8 +105,7 @@ GzipSource::Fill GzipSource::fill() {
       raw_->read({reinterpret_cast<char*>(input_.get()) + input_end_, kInputSize - input_end_});
   if (got.size > 0) {
     input_end_ += got.size;
-    short_of_magic_ = false;
-    short_of_header_ = false;
+    short_of_input_ = false;
     return Fill::kBytes;
   }
   if (got.wake) return Fill::kWake;
@@ -132,7 +131,7 @@ void GzipSource::look_after_member() {
   } else if (first != kMagic0) {
     end("trailing garbage after", trailer_end_);
   } else if (held() < 2) {
-    short_of_magic_ = true;  // only the first magic byte so far: read() fills, then comes back
+    short_of_input_ = true;  // only the first magic byte so far
   } else if (input_[input_begin_ + 1] == kMagic1) {
     start_member();
   } else {
@@ -161,7 +160,7 @@ void GzipSource::read_header() {
   if (status == ISAL_DECOMP_OK) {
     phase_ = Phase::kMember;
   } else if (status == ISAL_END_INPUT) {
-    short_of_header_ = true;
+    short_of_input_ = true;
   } else {  // not a gzip header, not deflate, reserved flags, or a wrong header CRC
     end("corrupt", consumed_offset());
   }

@@ -101,8 +101,9 @@ class GzipSource final : public Source {
   size_t input_end_ = 0;
   uint64_t input_offset_ = 0;    // compressed offset of input_[0]
   bool output_pending_ = false;  // the last inflate filled the output: isa-l may hold more
-  bool short_of_magic_ = false;  // after a member: one byte 1f held, the next one decides
-  bool short_of_header_ = false;  // the header goes on past the bytes held
+  // The bytes held cannot decide the next step (one byte 1f of the next magic after a member,
+  // or a header that goes on past them): read() fills before it comes back.
+  bool short_of_input_ = false;
   Phase phase_ = Phase::kHeader;
   uint64_t trailer_end_ = 0;  // compressed offset just after the last complete member
   size_t salvage_begin_ = 0;  // state_->tmp_out_buffer[salvage_begin_, salvage_end_): decoded
