@@ -71,9 +71,10 @@ Outcome replay(const fs::path& file, bool fork_each) {
   }
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
                                 std::istreambuf_iterator<char>());
-  std::fprintf(stderr, "replay: %s (%zu bytes)\n", file.c_str(), bytes.size());
-  std::fflush(stderr);
   if (!fork_each) {
+    // In-process, a crash ends the replay: say first which input it was.
+    std::fprintf(stderr, "replay: %s (%zu bytes)\n", file.c_str(), bytes.size());
+    std::fflush(stderr);
     run_one(bytes);
     return Outcome::kPassed;
   }
@@ -82,6 +83,7 @@ Outcome replay(const fs::path& file, bool fork_each) {
     std::perror("replay: fork");
     return Outcome::kFailed;
   }
+  std::fflush(stderr);  // nothing buffered is written twice by the child
   if (child == 0) {
     run_one(bytes);
     std::exit(0);  // exit(), not _exit(): LeakSanitizer checks at exit
