@@ -4,6 +4,7 @@
 
 #include "coinone_annotate/literal_search.h"
 #include "coinone_annotate/prefilter.h"
+#include "coinone_annotate/value_memo.h"
 
 namespace coinone {
 
@@ -19,7 +20,13 @@ namespace {
 // grammar.
 // It is compiled as Latin-1 (bytes are characters, whatever the log's encoding) and spells out
 // both cases rather than using (?i), whose Unicode folding would let U+212A KELVIN SIGN match 'k'.
-constexpr char kValuePattern[] = R"([\\"' \t]*(?:=>|:|=)[\\"' \t]*:?[a-zA-Z0-9_]*)";
+// Every byte it can consume is a value byte (value_memo.h): RE2's answers are kept per run of
+// them.
+}  // namespace
+
+const char kFieldValuePattern[] = R"([\\"' \t]*(?:=>|:|=)[\\"' \t]*:?[a-zA-Z0-9_]*)";
+
+namespace {
 
 // ASCII only, without the locale lookup of std::isalnum (2.6% of the run time).
 bool is_token_byte(char c) {
@@ -49,7 +56,8 @@ RE2::Options latin1_options() {
 }
 
 struct FieldExtractor::Patterns {
-  RE2 value{kValuePattern, latin1_options()};
+  RE2 value{kFieldValuePattern, latin1_options()};
+  ValueMemo memo;  // the value pattern's answers, per run of value bytes
   std::vector<std::unique_ptr<RE2>> user;
   std::vector<int> user_code_group;  // index of the `code` group in each user pattern
 };
@@ -91,11 +99,21 @@ void FieldExtractor::extract(std::string_view text, char prev, bool final, LineF
 // token may go on past the end of a non-final window.
 std::optional<std::string_view> FieldExtractor::value_after(std::string_view text, size_t at,
                                                             bool final) const {
-  const re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece match;
-  if (!patterns_->value.Match(input, at, text.size(), RE2::ANCHOR_START, &match, 1))
-    return std::nullopt;
-  const size_t token_end = static_cast<size_t>(match.data() - text.data()) + match.size();
+  const std::string_view run = text.substr(at, value_run_length(text.substr(at)));
+  std::optional<int> answer = patterns_->memo.find(run);
+  if (!answer) {
+    // The match cannot go past the run: RE2 reads only the run (all of the text when the run
+    // is too long to keep, as value_run_length() stops counting).
+    const size_t end = run.size() > ValueMemo::kMaxRun ? text.size() : at + run.size();
+    const re2::StringPiece input(text.data(), end);
+    re2::StringPiece match;
+    answer = patterns_->value.Match(input, at, input.size(), RE2::ANCHOR_START, &match, 1)
+                 ? static_cast<int>(match.size())
+                 : ValueMemo::kNoMatch;
+    patterns_->memo.remember(run, *answer);
+  }
+  if (*answer == ValueMemo::kNoMatch) return std::nullopt;
+  const size_t token_end = at + static_cast<size_t>(*answer);
   if (!final && token_end + kLookahead > text.size()) return std::nullopt;
   size_t token_start = token_end;
   while (token_start > at && is_token_byte(text[token_start - 1])) --token_start;

@@ -19,7 +19,8 @@
 // a field ending in the last kLookahead bytes is left for the next window, which must start at
 // most kCarry bytes earlier than this window's end.
 //
-// Not copyable (RE2 objects are expensive); extract() is const and thread-safe.
+// The value pattern's answers are memoised (ValueMemo), so an extractor belongs to one thread:
+// clone() makes one for another. Not copyable (RE2 objects are expensive).
 #pragma once
 #include <memory>
 #include <optional>
@@ -58,10 +59,10 @@ class FieldExtractor {
   void extract(std::string_view text, char prev, bool final, LineFindings& findings,
                size_t fresh_from = 0) const;
   bool has_user_patterns() const;
-  // The same patterns compiled anew, for another thread. RE2 objects are thread-safe, but
-  // threads that share one take its reader lock on every match: scanning the 50% corpus on two
-  // threads spent 18% of its cycles in pthread_rwlock_rdlock until each had its own. Null only
-  // when memory runs out.
+  // The same patterns compiled anew, for another thread: an extractor keeps a memo of answers
+  // and is used by one thread only. (RE2 objects are thread-safe, but threads that share one
+  // take its reader lock on every match: scanning the 50% corpus on two threads spent 18% of
+  // its cycles in pthread_rwlock_rdlock until each had its own.) Null only when memory runs out.
   std::unique_ptr<FieldExtractor> clone() const;
 
  private:
@@ -79,6 +80,9 @@ class FieldExtractor {
 
   std::unique_ptr<Patterns> patterns_;
 };
+
+// The RE2 pattern matched anchored right after a field name: separator and value token.
+extern const char kFieldValuePattern[];
 
 // The code a value token stands for: digits without leading zeros, or empty when the token is
 // not an error code: not all digits, zero, followed by '.' and a digit, or followed by a control

@@ -1,0 +1,64 @@
+#include "coinone_annotate/value_memo.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace coinone {
+
+namespace {
+
+bool is_separator_byte(char c) {
+  return c == '\\' || c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '=' || c == '>' ||
+         c == ':';
+}
+
+bool is_token_byte(char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+}
+
+}  // namespace
+
+size_t value_run_length(std::string_view text) {
+  const size_t limit = std::min(text.size(), ValueMemo::kMaxRun + 1);
+  size_t n = 0;
+  while (n < limit && is_separator_byte(text[n])) ++n;
+  while (n < limit && is_token_byte(text[n])) ++n;
+  return n;
+}
+
+ValueMemo::ValueMemo() = default;
+
+ValueMemo::Key ValueMemo::pack(std::string_view run) {
+  Key key;
+  char bytes[sizeof key.words] = {};
+  std::memcpy(bytes, run.data(), run.size());
+  bytes[sizeof bytes - 1] = static_cast<char>(run.size());
+  std::memcpy(key.words.data(), bytes, sizeof bytes);
+  return key;
+}
+
+// Multiply-xor of the four words; the top bits of the product are the best mixed.
+size_t ValueMemo::set_of(const Key& key) {
+  uint64_t h = 0;
+  for (const uint64_t word : key.words) h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+  return static_cast<size_t>(h >> 53) % kSets;  // 11 bits for 2048 sets
+}
+
+std::optional<int> ValueMemo::find(std::string_view run) const {
+  if (run.size() > kMaxRun) return std::nullopt;
+  const Key key = pack(run);
+  const Set& set = sets_[set_of(key)];
+  for (const Slot* slot : {&set.recent, &set.older})
+    if (slot->used && slot->key.words == key.words) return slot->answer;
+  return std::nullopt;
+}
+
+void ValueMemo::remember(std::string_view run, int answer) {
+  if (run.size() > kMaxRun) return;
+  const Key key = pack(run);
+  Set& set = sets_[set_of(key)];
+  set.older = set.recent;
+  set.recent = Slot{key, answer, true};
+}
+
+}  // namespace coinone
