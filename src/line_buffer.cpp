@@ -14,6 +14,15 @@ void LineBuffer::roll() {
   end_ = rest;
 }
 
+void LineBuffer::move_pending_to(LineBuffer& other) {
+  const std::string_view rest = pending();
+  if (other.buffer_.size() < rest.size()) other.buffer_ = PageBuffer(rest.size());
+  if (!rest.empty()) std::memcpy(other.buffer_.data(), rest.data(), rest.size());
+  other.begin_ = 0;
+  other.end_ = rest.size();
+  begin_ = end_ = 0;
+}
+
 ReadResult LineBuffer::fill(Source& source) {
   roll();
   if (end_ == buffer_.size()) return ReadResult{};  // full(): the caller must consume first

@@ -1,6 +1,7 @@
 #include "coinone_annotate/value_memo.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace coinone {
@@ -28,6 +29,8 @@ size_t value_run_length(std::string_view text) {
 
 ValueMemo::ValueMemo() = default;
 
+void ValueMemo::Free::operator()(Set* sets) const { std::free(sets); }
+
 ValueMemo::Key ValueMemo::pack(std::string_view run) {
   Key key;
   char bytes[sizeof key.words] = {};
@@ -46,6 +49,7 @@ size_t ValueMemo::set_of(const Key& key) {
 
 std::optional<int> ValueMemo::find(std::string_view run) const {
   if (run.size() > kMaxRun) return std::nullopt;
+  if (!sets_) return std::nullopt;
   const Key key = pack(run);
   const Set& set = sets_[set_of(key)];
   for (const Slot* slot : {&set.recent, &set.older})
@@ -55,6 +59,12 @@ std::optional<int> ValueMemo::find(std::string_view run) const {
 
 void ValueMemo::remember(std::string_view run, int answer) {
   if (run.size() > kMaxRun) return;
+  if (!sets_) {
+    // calloc: large zeroed blocks come straight from the kernel, untouched until used. All
+    // zeros is a set of two unused slots (Set is an implicit-lifetime aggregate).
+    sets_.reset(static_cast<Set*>(std::calloc(kSets, sizeof(Set))));
+    if (!sets_) return;  // no memory: RE2 answers every time
+  }
   const Key key = pack(run);
   Set& set = sets_[set_of(key)];
   set.older = set.recent;

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "coinone_annotate/page_buffer.h"
+
 namespace coinone {
 
 class FdWriter {
@@ -58,7 +60,7 @@ class FdWriter {
   bool write_iovecs(iovec* iov, size_t count);
 
   int fd_;
-  std::vector<char> buffer_;
+  PageBuffer buffer_;
   size_t size_ = 0;         // bytes used in buffer_
   size_t run_start_ = 0;    // start of the copied bytes not yet covered by an iovec
   std::vector<iovec> iov_;  // pending pieces, in order

@@ -10,8 +10,8 @@
 #pragma once
 #include <cstddef>
 #include <string_view>
-#include <vector>
 
+#include "coinone_annotate/page_buffer.h"
 #include "coinone_annotate/source.h"
 
 namespace coinone {
@@ -33,11 +33,15 @@ class LineBuffer {
   // True when pending() takes the whole capacity: no fill() can add to it.
   bool full() const { return begin_ == 0 && end_ == buffer_.size(); }
   size_t capacity() const { return buffer_.size(); }
+  // Copies pending() to the front of other (whose pending bytes must be consumed) and leaves this
+  // buffer empty without touching its bytes: the searcher reads on into other while a helper
+  // thread still writes spans of this one.
+  void move_pending_to(LineBuffer& other);
 
  private:
   void roll();
 
-  std::vector<char> buffer_;
+  PageBuffer buffer_;
   size_t begin_ = 0;
   size_t end_ = 0;
 };

@@ -12,8 +12,9 @@
 // per run: RE2 still decides every distinct run, once, and the memo replays the answer when the
 // run comes back.
 //
-// Two-way set-associative: kSets sets of two runs up to kMaxRun bytes each, a fixed 160 KiB and
-// no allocation after construction. A new run takes the place of the less recently kept one of
+// Two-way set-associative: kSets sets of two runs up to kMaxRun bytes each, 160 KiB allocated
+// at the first remember() and zeroed by the kernel page by page as sets are used, and no
+// allocation after that. A new run takes the place of the less recently kept one of
 // its set. Longer runs are not kept. (16 MB of the 50% corpus hold 1,174 distinct runs in 50,000
 // fields: a direct-mapped 1,024 slots still sent 11,000 of them to RE2, two ways of 2,048 sets
 // send 1,878.) Not thread-safe: one per FieldExtractor, and one extractor per thread.
@@ -21,6 +22,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -39,6 +41,8 @@ class ValueMemo {
   static constexpr int kNoMatch = -1;
 
   ValueMemo();
+  ValueMemo(const ValueMemo&) = delete;
+  ValueMemo& operator=(const ValueMemo&) = delete;
 
   // The answer kept for this run, if any.
   std::optional<int> find(std::string_view run) const;
@@ -62,7 +66,10 @@ class ValueMemo {
   static Key pack(std::string_view run);
   static size_t set_of(const Key& key);
 
-  std::array<Set, kSets> sets_;
+  struct Free {
+    void operator()(Set* sets) const;
+  };
+  std::unique_ptr<Set[], Free> sets_;  // null until the first remember()
 };
 
 }  // namespace coinone

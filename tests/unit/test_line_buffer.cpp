@@ -39,4 +39,20 @@ TEST_SUITE("line_buffer") {
     CHECK(buffer.fill(source).size == 1);
     CHECK(buffer.full());
   }
+
+  TEST_CASE("move_pending_to hands the unconsumed bytes over and leaves the old bytes alone") {
+    StringSource source("ab\ncd\nef", 100);
+    LineBuffer first(16), second(16);
+    first.fill(source);
+    const std::string_view block = first.pending().substr(0, 6);  // "ab\ncd\n", still in use
+    first.consume(6);
+    first.move_pending_to(second);
+    CHECK(first.pending().empty());
+    CHECK(second.pending() == "ef");
+    CHECK(block == "ab\ncd\n");  // not rolled over by the move
+    StringSource more("gh\n", 100);
+    CHECK(second.fill(more).size == 3);
+    CHECK(second.pending() == "efgh\n");
+    CHECK(block == "ab\ncd\n");
+  }
 }
