@@ -27,9 +27,9 @@ size_t count_newlines(std::string_view bytes) { return count_byte(bytes, '\n'); 
 
 }  // namespace
 
-// The helper thread: scans the second half of a large block with its own matcher and
-// extractor and keeps what it found, with the codes copied out of its findings, for the searcher
-// to replay.
+// The helper thread: scans a whole block with its own matcher and extractor and keeps the
+// annotated lines it found, with the codes copied out of its findings, for the searcher to
+// replay while the helper scans the next block.
 class Searcher::ScanHelper {
  public:
   explicit ScanHelper(const Matcher& matcher)
@@ -47,19 +47,23 @@ class Searcher::ScanHelper {
   ScanHelper(const ScanHelper&) = delete;
   ScanHelper& operator=(const ScanHelper&) = delete;
 
-  void start(std::string_view half) {
+  void start(std::string_view block) {
     {
       std::lock_guard lock(mutex_);
-      half_ = half;
+      block_ = block;
       busy_ = true;
     }
     wake_.notify_all();
   }
-  void wait() {
+  // Returns whether the scan was still under way.
+  bool wait() {
     std::unique_lock lock(mutex_);
+    const bool waited = busy_;
     done_.wait(lock, [this] { return !busy_; });
+    return waited;
   }
-  const std::vector<DeferredLine>& lines() const { return lines_; }
+  // Swaps the lines found for `into` (the vectors keep their capacity, and so do the strings).
+  void take_lines(std::vector<DeferredLine>& into) { std::swap(into, lines_); }
   void set_table(std::shared_ptr<const CodeTable> table) { matcher_.set_table(std::move(table)); }
 
  private:
@@ -68,15 +72,18 @@ class Searcher::ScanHelper {
     for (;;) {
       wake_.wait(lock, [this] { return quit_ || busy_; });
       if (quit_) return;
-      scan(half_);
+      const std::string_view block = block_;
+      lock.unlock();  // the searcher may look at busy_ meanwhile
+      scan(block);
+      lock.lock();
       busy_ = false;
       done_.notify_all();
     }
   }
-  void scan(std::string_view half) {
+  void scan(std::string_view block) {
     size_t used = 0;
     matcher_.for_each_annotated_line(
-        half, findings_,
+        block, findings_,
         [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
             const Verdict& verdict) {
           if (used == lines_.size()) lines_.emplace_back();
@@ -99,21 +106,35 @@ class Searcher::ScanHelper {
   std::vector<DeferredLine> lines_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  std::string_view half_;
+  std::string_view block_;
   bool busy_ = false;
   bool quit_ = false;
   std::thread thread_;  // last: starts once everything above exists
 };
 
 Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
-    : matcher_(matcher), sink_(sink), options_(std::move(options)), buffer_(options_.buffer_capacity) {
-  if (options_.parallel && usable_cpus() >= 2)
+    : matcher_(matcher),
+      sink_(sink),
+      options_(std::move(options)),
+      buffer_(std::make_unique<LineBuffer>(options_.buffer_capacity)) {
+  may_use_helper_ = options_.parallel && usable_cpus() >= 2;
+}
+
+// The helper thread, its matcher and the second line buffer are made with the first block that
+// goes to it: a sparse log or a live tail never pays for them (at about 10 us a page fault on
+// the machines measured here, the buffer and RE2 objects alone took milliseconds).
+bool Searcher::ensure_helper() {
+  if (!helper_ && may_use_helper_) {
     helper_ = std::make_unique<ScanHelper>(matcher_);
+    spare_ = std::make_unique<LineBuffer>(options_.buffer_capacity);
+  }
+  return helper_ != nullptr;
 }
 
 Searcher::~Searcher() = default;
 
 void Searcher::set_table(std::shared_ptr<const CodeTable> table) {
+  drain();
   if (helper_) helper_->set_table(table);
   matcher_.set_table(std::move(table));
 }
@@ -123,11 +144,11 @@ SearchResult Searcher::search(Source& source) {
   for (;;) {
     sink_.flush();
     if (sink_.failed()) break;
-    // Everything before the bytes still held (an incomplete line, a '\r' that may start a
-    // terminator) is written now.
-    source.checkpoint(buffer_.pending().size() + (held_cr_ ? 1 : 0));
+    // Everything before the bytes still held (the block the helper scans, an incomplete line, a
+    // '\r' that may start a terminator) is written now.
+    source.checkpoint(ahead_.block.size() + buffer_->pending().size() + (held_cr_ ? 1 : 0));
     if (options_.between_reads) options_.between_reads();
-    ReadResult read = buffer_.fill(source);
+    ReadResult read = buffer_->fill(source);
     if (read.wake) continue;
     result_.bytes += read.size;
     if (read.error != 0 || !read.message.empty()) {
@@ -143,49 +164,89 @@ SearchResult Searcher::search(Source& source) {
     }
     process_pending();
   }
+  drain();
   result_.output_failed = sink_.failed();
   return result_;
 }
 
 // Hands over every complete line in the buffer; a full buffer without one becomes a piece.
 void Searcher::process_pending() {
-  const std::string_view pending = buffer_.pending();
+  const std::string_view pending = buffer_->pending();
   size_t done = 0;
   if (in_long_line_) {
+    drain();
     const void* newline = std::memchr(pending.data(), '\n', pending.size());
     if (newline == nullptr) {
       stream_piece(pending);
-      buffer_.consume(pending.size());
+      buffer_->consume(pending.size());
       return;
     }
     done = static_cast<size_t>(static_cast<const char*>(newline) - pending.data()) + 1;
     finish_long_line(pending.substr(0, done - 1), "\n");
   }
   const size_t last_newline = last_newline_before(pending, pending.size());
+  bool handed_over = false;
   if (last_newline != kNpos && last_newline + 1 > done) {
-    scan_block(pending.substr(done, last_newline + 1 - done));
+    handed_over = scan_block(pending.substr(done, last_newline + 1 - done));
     done = last_newline + 1;
   }
-  buffer_.consume(done);
-  if (buffer_.full()) {  // one line fills the whole buffer: stream it
+  buffer_->consume(done);
+  if (handed_over) {  // the helper scans this buffer: read on in the other one
+    buffer_->move_pending_to(*spare_);
+    std::swap(buffer_, spare_);
+  } else if (buffer_->full()) {  // one line fills the whole buffer: stream it
+    drain();
     stream_piece(pending);
-    buffer_.consume(pending.size());
+    buffer_->consume(pending.size());
   }
 }
 
-// block holds whole lines, each ending in '\n'. A large block is split in two at a line
-// boundary and its second half scanned by the helper thread while this one scans the first.
-void Searcher::scan_block(std::string_view block) {
-  if (helper_ && block.size() >= kParallelBlock && annotated_last_block_ >= kDenseBlock) {
-    const size_t middle = block.find('\n', block.size() / 2) + 1;
-    helper_->start(block.substr(middle));
-    annotated_last_block_ = emit_block(block.substr(0, middle));
-    helper_->wait();
-    replay(block.substr(middle), helper_->lines());
-    annotated_last_block_ += helper_->lines().size();
-    return;
+// block holds whole lines, each ending in '\n'. Returns whether the helper holds it. A large block of a log dense with errors goes
+// to the helper thread to be scanned while this thread hands the previous one to the sink and
+// reads the next: the scan of one block overlaps the output of the one before and the read of
+// the one after. When the scan is the slower (output to a file or /dev/null rather than a pipe),
+// this thread keeps the front of each block to scan itself when its turn comes; the front grows
+// by a step per block while this thread has to wait for the helper and shrinks while it does
+// not.
+bool Searcher::scan_block(std::string_view block) {
+  if (block.size() < kParallelBlock || annotated_last_block_ < kDenseBlock || !ensure_helper()) {
+    drain();
+    annotated_last_block_ = emit_block(block);
+    return false;
   }
-  annotated_last_block_ = emit_block(block);
+  const AheadBlock previous = ahead_;
+  if (!previous.block.empty()) {
+    const bool waited = helper_->wait();
+    helper_->take_lines(ahead_lines_);
+    front_share_ = waited ? std::min(front_share_ + 1, kMaxFrontShare)
+                          : (front_share_ == 0 ? 0 : front_share_ - 1);
+  }
+  const size_t front =
+      front_share_ == 0 ? 0 : block.find('\n', block.size() / kShareSteps * front_share_) + 1;
+  ahead_ = {block, front};
+  helper_->start(block.substr(front));
+  if (!previous.block.empty()) replay_ahead(previous);
+  return true;
+}
+
+// Hands a block the helper has scanned (from `front` on) to the sink, and writes it out: its
+// buffer is the next to be read into.
+void Searcher::replay_ahead(AheadBlock ahead) {
+  annotated_last_block_ = emit_block(ahead.block.substr(0, ahead.front));
+  replay(ahead.block.substr(ahead.front), ahead_lines_);
+  annotated_last_block_ += ahead_lines_.size();
+  sink_.flush();
+}
+
+// Waits for the block at the helper, if any, and hands it to the sink: before this thread gives
+// the sink anything else, and at the end.
+void Searcher::drain() {
+  if (ahead_.block.empty()) return;
+  helper_->wait();
+  helper_->take_lines(ahead_lines_);
+  const AheadBlock ahead = ahead_;
+  ahead_ = {};
+  replay_ahead(ahead);
 }
 
 // Scans whole lines and hands them to the sink: runs of lines in bulk, annotated lines alone.
@@ -203,15 +264,15 @@ size_t Searcher::emit_block(std::string_view block) {
   return annotated;
 }
 
-// Hands the helper's findings for `half` to the sink, as emit_block would have.
-void Searcher::replay(std::string_view half, const std::vector<DeferredLine>& lines) {
-  Emitter emitter(*this, half);
+// Hands the helper's findings for `block` to the sink, as emit_block would have.
+void Searcher::replay(std::string_view block, const std::vector<DeferredLine>& lines) {
+  Emitter emitter(*this, block);
   for (const DeferredLine& line : lines) {
     replay_verdict_.clear();
     for (const auto& [digits, entry] : line.codes) replay_verdict_.shown.push_back({digits, entry});
     replay_verdict_.more = line.more;
     emitter.annotated(line.start, line.end,
-                      half.substr(line.start, line.content_size), line.terminator,
+                      block.substr(line.start, line.content_size), line.terminator,
                       replay_verdict_);
   }
   emitter.finish();
@@ -247,14 +308,15 @@ void Searcher::end_line(std::string_view rest, std::string_view terminator,
 
 // End of input: what is left is a last line without a terminator.
 void Searcher::finish_input() {
-  const std::string_view rest = buffer_.pending();
+  drain();
+  const std::string_view rest = buffer_->pending();
   if (in_long_line_) {
     finish_long_line(rest, "");
   } else if (!rest.empty()) {
     annotate_line(rest, "");
     ++result_.lines;
   }
-  buffer_.consume(rest.size());
+  buffer_->consume(rest.size());
 }
 
 void Searcher::annotate_line(std::string_view line, std::string_view terminator) {

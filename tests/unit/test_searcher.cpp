@@ -230,4 +230,67 @@ TEST_SUITE("searcher") {
     // Dense enough that every block is split (Searcher::kDenseBlock).
     CHECK(sequential_numbers.size() * (size_t{1} << 20) / input.size() >= 2 * Searcher::kDenseBlock);
   }
+
+  TEST_CASE("blocks scanned ahead on the helper: long lines, sparse stretches, checkpoints") {
+    // Dense stretches go to the helper block by block; a line longer than the buffer and a
+    // sparse stretch each make the searcher take the block at the helper back first.
+    std::mt19937 rng(23);
+    std::string input = random_corpus(rng, 30000);
+    input += std::string(3 << 20, 'x') + "error_code=103\n";  // longer than the 1 MiB buffer
+    input += random_corpus(rng, 30000);
+    for (int i = 0; i < 20000; ++i) input += "2026-11-20 INFO tick " + std::to_string(i) + "\n";
+    input += random_corpus(rng, 30000);
+    input += std::string(2 << 20, 'y');  // a last line without a newline
+
+    // A source that checks, at every checkpoint, that the sink has been given exactly the bytes
+    // before the ones the searcher says it still holds.
+    class CheckedSource final : public Source {
+     public:
+      CheckedSource(const std::string& data, const RecordingSink& sink) : data_(data), sink_(sink) {}
+      ReadResult read(std::span<char> buffer) override {
+        const size_t n = std::min(buffer.size(), data_.size() - at_);
+        std::copy_n(data_.data() + at_, n, buffer.data());
+        at_ += n;
+        return {n, 0, {}};
+      }
+      void checkpoint(uint64_t unconsumed) override {
+        size_t given = 0;
+        for (const auto& call : sink_.calls) given += call.bytes.size() + call.terminator.size();
+        if (given + unconsumed != at_) ++wrong;
+        ++checks;
+      }
+      const std::string& name() const override { return name_; }
+      int checks = 0, wrong = 0;
+
+     private:
+      const std::string& data_;
+      const RecordingSink& sink_;
+      size_t at_ = 0;
+      std::string name_ = "checked";
+    };
+
+    auto run = [&](bool parallel, std::vector<uint64_t>& numbers) {
+      Matcher matcher(pieces().table, *pieces().extractor, false);
+      RecordingSink sink;
+      SearchOptions options = counting(1 << 20);
+      options.parallel = parallel;
+      options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
+        numbers.push_back(number);
+      };
+      Searcher searcher(matcher, sink, options);
+      CheckedSource source(input, sink);
+      const SearchResult result = searcher.search(source);
+      CHECK(result.bytes == input.size());
+      CHECK(result.lines == static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n')) + 1);
+      CHECK(source.checks > 10);
+      CHECK(source.wrong == 0);
+      return sink.text();
+    };
+    std::vector<uint64_t> sequential_numbers, parallel_numbers;
+    const std::string sequential = run(false, sequential_numbers);
+    const std::string parallel = run(true, parallel_numbers);
+    CHECK(sequential == naive(input));
+    CHECK(parallel == sequential);
+    CHECK(parallel_numbers == sequential_numbers);
+  }
 }
