@@ -77,6 +77,61 @@ std::string random_corpus(std::mt19937& rng, size_t lines) {
   return out;
 }
 
+// A source that checks, at every checkpoint, that the sink has been given exactly the bytes
+// before the ones the searcher says it still holds.
+class CheckedSource final : public Source {
+ public:
+  CheckedSource(const std::string& data, const RecordingSink& sink) : data_(data), sink_(sink) {}
+  ReadResult read(std::span<char> buffer) override {
+    const size_t n = std::min(buffer.size(), data_.size() - at_);
+    std::copy_n(data_.data() + at_, n, buffer.data());
+    at_ += n;
+    return {n, 0, {}};
+  }
+  void checkpoint(uint64_t unconsumed) override {
+    size_t given = 0;
+    for (const auto& call : sink_.calls) given += call.bytes.size() + call.terminator.size();
+    if (given + unconsumed != at_) ++wrong;
+    ++checks;
+  }
+  const std::string& name() const override { return name_; }
+  int checks = 0, wrong = 0;
+
+ private:
+  const std::string& data_;
+  const RecordingSink& sink_;
+  size_t at_ = 0;
+  std::string name_ = "checked";
+};
+
+struct HelperRun {
+  std::string text;               // the sink's reconstruction
+  std::vector<uint64_t> numbers;  // line numbers given to on_annotated
+};
+
+// Searches input with 1 MiB buffers, with or without the helper thread, checking the counts and
+// every checkpoint on the way.
+HelperRun run_with_helper(const std::string& input, bool parallel) {
+  HelperRun run;
+  Matcher matcher(pieces().table, *pieces().extractor, false);
+  RecordingSink sink;
+  SearchOptions options = counting(1 << 20);
+  options.parallel = parallel;
+  options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
+    run.numbers.push_back(number);
+  };
+  Searcher searcher(matcher, sink, options);
+  CheckedSource source(input, sink);
+  const SearchResult result = searcher.search(source);
+  CHECK(result.bytes == input.size());
+  CHECK(result.lines == static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n')) +
+                            (input.back() != '\n'));
+  CHECK(source.checks >= 3);  // one before every read
+  CHECK(source.wrong == 0);
+  run.text = sink.text();
+  return run;
+}
+
 }  // namespace
 
 TEST_SUITE("searcher") {
@@ -201,34 +256,18 @@ TEST_SUITE("searcher") {
     }
   }
 
-  TEST_CASE("the helper thread's half of large blocks: same output, same line numbers") {
+  TEST_CASE("blocks scanned on the helper thread: same output, same line numbers") {
     std::mt19937 rng(11);
     const std::string input = random_corpus(rng, 40000);  // several blocks of 1 MiB
     REQUIRE(input.size() > 3 * Searcher::kParallelBlock);
-    auto run = [&](bool parallel, std::vector<uint64_t>& numbers) {
-      Matcher matcher(pieces().table, *pieces().extractor, false);
-      RecordingSink sink;
-      SearchOptions options = counting(1 << 20);
-      options.parallel = parallel;
-      options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
-        numbers.push_back(number);
-      };
-      Searcher searcher(matcher, sink, options);
-      StringSource source(input, 1 << 20);
-      const SearchResult result = searcher.search(source);
-      CHECK(result.lines == static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n')) +
-                                (input.back() != '\n'));
-      return sink.text();
-    };
-    std::vector<uint64_t> sequential_numbers, parallel_numbers;
-    const std::string sequential = run(false, sequential_numbers);
-    const std::string parallel = run(true, parallel_numbers);
-    CHECK(sequential == naive(input));
-    CHECK(parallel == sequential);
-    CHECK(parallel_numbers == sequential_numbers);
-    CHECK(sequential_numbers.size() > 1000);
-    // Dense enough that every block is split (Searcher::kDenseBlock).
-    CHECK(sequential_numbers.size() * (size_t{1} << 20) / input.size() >= 2 * Searcher::kDenseBlock);
+    const HelperRun sequential = run_with_helper(input, false);
+    const HelperRun parallel = run_with_helper(input, true);
+    CHECK(sequential.text == naive(input));
+    CHECK(parallel.text == sequential.text);
+    CHECK(parallel.numbers == sequential.numbers);
+    CHECK(sequential.numbers.size() > 1000);
+    // Dense enough that every block but the first goes to the helper (Searcher::kDenseBlock).
+    CHECK(sequential.numbers.size() * (size_t{1} << 20) / input.size() >= 2 * Searcher::kDenseBlock);
   }
 
   TEST_CASE("blocks scanned ahead on the helper: long lines, sparse stretches, checkpoints") {
@@ -241,56 +280,10 @@ TEST_SUITE("searcher") {
     for (int i = 0; i < 20000; ++i) input += "2026-11-20 INFO tick " + std::to_string(i) + "\n";
     input += random_corpus(rng, 30000);
     input += std::string(2 << 20, 'y');  // a last line without a newline
-
-    // A source that checks, at every checkpoint, that the sink has been given exactly the bytes
-    // before the ones the searcher says it still holds.
-    class CheckedSource final : public Source {
-     public:
-      CheckedSource(const std::string& data, const RecordingSink& sink) : data_(data), sink_(sink) {}
-      ReadResult read(std::span<char> buffer) override {
-        const size_t n = std::min(buffer.size(), data_.size() - at_);
-        std::copy_n(data_.data() + at_, n, buffer.data());
-        at_ += n;
-        return {n, 0, {}};
-      }
-      void checkpoint(uint64_t unconsumed) override {
-        size_t given = 0;
-        for (const auto& call : sink_.calls) given += call.bytes.size() + call.terminator.size();
-        if (given + unconsumed != at_) ++wrong;
-        ++checks;
-      }
-      const std::string& name() const override { return name_; }
-      int checks = 0, wrong = 0;
-
-     private:
-      const std::string& data_;
-      const RecordingSink& sink_;
-      size_t at_ = 0;
-      std::string name_ = "checked";
-    };
-
-    auto run = [&](bool parallel, std::vector<uint64_t>& numbers) {
-      Matcher matcher(pieces().table, *pieces().extractor, false);
-      RecordingSink sink;
-      SearchOptions options = counting(1 << 20);
-      options.parallel = parallel;
-      options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
-        numbers.push_back(number);
-      };
-      Searcher searcher(matcher, sink, options);
-      CheckedSource source(input, sink);
-      const SearchResult result = searcher.search(source);
-      CHECK(result.bytes == input.size());
-      CHECK(result.lines == static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n')) + 1);
-      CHECK(source.checks > 10);
-      CHECK(source.wrong == 0);
-      return sink.text();
-    };
-    std::vector<uint64_t> sequential_numbers, parallel_numbers;
-    const std::string sequential = run(false, sequential_numbers);
-    const std::string parallel = run(true, parallel_numbers);
-    CHECK(sequential == naive(input));
-    CHECK(parallel == sequential);
-    CHECK(parallel_numbers == sequential_numbers);
+    const HelperRun sequential = run_with_helper(input, false);
+    const HelperRun parallel = run_with_helper(input, true);
+    CHECK(sequential.text == naive(input));
+    CHECK(parallel.text == sequential.text);
+    CHECK(parallel.numbers == sequential.numbers);
   }
 }
