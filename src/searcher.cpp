@@ -201,13 +201,13 @@ void Searcher::process_pending() {
   }
 }
 
-// block holds whole lines, each ending in '\n'. Returns whether the helper holds it. A large block of a log dense with errors goes
-// to the helper thread to be scanned while this thread hands the previous one to the sink and
-// reads the next: the scan of one block overlaps the output of the one before and the read of
-// the one after. When the scan is the slower (output to a file or /dev/null rather than a pipe),
-// this thread keeps the front of each block to scan itself when its turn comes; the front grows
-// by a step per block while this thread has to wait for the helper and shrinks while it does
-// not.
+// block holds whole lines, each ending in '\n'; returns whether the helper now holds it. A
+// large block of a log dense with errors goes to the helper thread to be scanned while this
+// thread hands the previous one to the sink and reads the next: the scan of one block overlaps
+// the output of the one before and the read of the one after. When the scan is the slower
+// (output to a file or /dev/null rather than a pipe), this thread keeps the front of each block
+// to scan itself when its turn comes; the front grows by a step per block while this thread has
+// to wait for the helper and shrinks while it does not.
 bool Searcher::scan_block(std::string_view block) {
   if (block.size() < kParallelBlock || annotated_last_block_ < kDenseBlock || !ensure_helper()) {
     drain();
