@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include "coinone_annotate/literal_search.h"
 #include "coinone_annotate/prefilter.h"
 #include "coinone_annotate/value_memo.h"
@@ -20,8 +22,8 @@ namespace {
 // grammar.
 // It is compiled as Latin-1 (bytes are characters, whatever the log's encoding) and spells out
 // both cases rather than using (?i), whose Unicode folding would let U+212A KELVIN SIGN match 'k'.
-// Every byte it can consume is a value byte (value_memo.h): RE2's answers are kept per run of
-// them.
+// It consumes only separator bytes and then token bytes, so its answers are kept per value run
+// (value_memo.h).
 }  // namespace
 
 const char kFieldValuePattern[] = R"([\\"' \t]*(?:=>|:|=)[\\"' \t]*:?[a-zA-Z0-9_]*)";
@@ -31,6 +33,12 @@ namespace {
 // ASCII only, without the locale lookup of std::isalnum (2.6% of the run time).
 bool is_token_byte(char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+}
+
+// The bytes the value pattern can consume before the token.
+bool is_separator_byte(char c) {
+  return c == '\\' || c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '=' || c == '>' ||
+         c == ':';
 }
 
 bool is_name_byte(char c) {
@@ -197,6 +205,14 @@ void FieldExtractor::extract_user(std::string_view text, bool final, size_t fres
       pos = end > start ? end : start + 1;  // an empty match must still move on
     }
   }
+}
+
+size_t value_run_length(std::string_view text) {
+  const size_t limit = std::min(text.size(), ValueMemo::kMaxRun + 1);
+  size_t n = 0;
+  while (n < limit && is_separator_byte(text[n])) ++n;
+  while (n < limit && is_token_byte(text[n])) ++n;
+  return n;
 }
 
 std::string_view error_code_digits(std::string_view token, std::string_view after) {

@@ -1,31 +1,9 @@
 #include "coinone_annotate/value_memo.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 namespace coinone {
-
-namespace {
-
-bool is_separator_byte(char c) {
-  return c == '\\' || c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '=' || c == '>' ||
-         c == ':';
-}
-
-bool is_token_byte(char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-}
-
-}  // namespace
-
-size_t value_run_length(std::string_view text) {
-  const size_t limit = std::min(text.size(), ValueMemo::kMaxRun + 1);
-  size_t n = 0;
-  while (n < limit && is_separator_byte(text[n])) ++n;
-  while (n < limit && is_token_byte(text[n])) ++n;
-  return n;
-}
 
 ValueMemo::ValueMemo() = default;
 

@@ -84,6 +84,11 @@ class FieldExtractor {
 // The RE2 pattern matched anchored right after a field name: separator and value token.
 extern const char kFieldValuePattern[];
 
+// Length of the value run at the start of text: the separator bytes [\\"' \t=>:] there, then the
+// token bytes [A-Za-z0-9_] after them, counting at most ValueMemo::kMaxRun + 1 bytes (a run
+// that long is too long to keep). kFieldValuePattern matches within it and reads nothing else.
+size_t value_run_length(std::string_view text);
+
 // The code a value token stands for: digits without leading zeros, or empty when the token is
 // not an error code: not all digits, zero, followed by '.' and a digit, or followed by a control
 // or non-ASCII byte (a damaged value). `after` is the text after the token.

@@ -8,7 +8,8 @@
 // The pattern consumes separator bytes ([\\"' \t=>:]) and then token bytes ([A-Za-z0-9_]),
 // two disjoint sets. So its match at an offset lies within, and depends on nothing but, the
 // value run there: the longest run of separator bytes followed by the longest run of token
-// bytes after it (`":"103` in `"error_code":"103","error_msg"`). The memo keeps RE2's answer
+// bytes after it (`":"103` in `"error_code":"103","error_msg"`; value_run_length() in
+// field_extractor.h, next to the pattern). The memo keeps RE2's answer
 // per run: RE2 still decides every distinct run, once, and the memo replays the answer when the
 // run comes back.
 //
@@ -27,10 +28,6 @@
 #include <string_view>
 
 namespace coinone {
-
-// Length of the value run at the start of text, counting at most ValueMemo::kMaxRun + 1 bytes
-// (a run that long is too long to keep).
-size_t value_run_length(std::string_view text);
 
 class ValueMemo {
  public:
