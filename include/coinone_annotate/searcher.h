@@ -119,7 +119,7 @@ class Searcher {
   void replay(std::string_view block, const std::vector<DeferredLine>& lines);
   struct AheadBlock {
     std::string_view block;  // empty when none
-    size_t front = 0;        // the helper scans block from here on; this thread the rest
+    size_t front = 0;        // the helper scans block from here on, this thread what is before
   };
   void replay_ahead(AheadBlock ahead);
   void drain();
@@ -148,8 +148,8 @@ class Searcher {
   bool may_use_helper_ = false;            // options.parallel, and two CPUs to run on
   std::unique_ptr<ScanHelper> helper_;     // made by ensure_helper()
   AheadBlock ahead_;                       // the block at the helper, not yet given to the sink
-  size_t front_share_ = 0;                 // of a block, in kShareSteps, scanned by this thread
   std::vector<DeferredLine> ahead_lines_;  // what the helper found in it
+  size_t front_share_ = 0;                 // of a block, in kShareSteps, scanned by this thread
   size_t annotated_last_block_ = 0;  // the first large block is scanned here: is the log dense?
   Verdict replay_verdict_;
 };
