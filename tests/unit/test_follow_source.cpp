@@ -48,6 +48,11 @@ std::string lines(int from, int to) {
   return text;
 }
 
+// Reads as many bytes as lines(from, to) holds.
+std::string read_lines(FollowSource& source, int from, int to) {
+  return read_exactly(source, lines(from, to).size());
+}
+
 }  // namespace
 
 TEST_SUITE("follow_source") {
@@ -56,11 +61,11 @@ TEST_SUITE("follow_source") {
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 10));
     FollowSource source({log, dir.path + "/state"});  // a new state: from the start
-    CHECK(read_exactly(source, lines(1, 10).size()) == lines(1, 10));
+    CHECK(read_lines(source, 1, 10) == lines(1, 10));
     append(log, lines(11, 12));  // written just before the rename
     rename_file(log, log + ".1");
     append(log, lines(13, 20));
-    CHECK(read_exactly(source, lines(11, 20).size()) == lines(11, 20));
+    CHECK(read_lines(source, 11, 20) == lines(11, 20));
   }
 
   TEST_CASE("two rotations before the follower looks: the file in between is read too") {
@@ -71,7 +76,7 @@ TEST_SUITE("follow_source") {
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 5));
     FollowSource source({log, dir.path + "/state"});
-    CHECK(read_exactly(source, lines(1, 5).size()) == lines(1, 5));
+    CHECK(read_lines(source, 1, 5) == lines(1, 5));
     append(log, lines(6, 7));
     rename_file(log, log + ".1");
     append(log, lines(8, 15));
@@ -79,9 +84,9 @@ TEST_SUITE("follow_source") {
     append(log, lines(16, 20));
     rename_file(log, log + ".3");
     append(log, lines(21, 25));
-    CHECK(read_exactly(source, lines(6, 25).size()) == lines(6, 25));
+    CHECK(read_lines(source, 6, 25) == lines(6, 25));
     append(log, lines(26, 26));  // and it goes on following the name
-    CHECK(read_exactly(source, lines(26, 26).size()) == lines(26, 26));
+    CHECK(read_lines(source, 26, 26) == lines(26, 26));
   }
 
   TEST_CASE("a rotated file compressed away before the follower got to it is skipped") {
@@ -89,13 +94,13 @@ TEST_SUITE("follow_source") {
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 5));
     FollowSource source({log, dir.path + "/state"});
-    CHECK(read_exactly(source, lines(1, 5).size()) == lines(1, 5));
+    CHECK(read_lines(source, 1, 5) == lines(1, 5));
     rename_file(log, log + ".1");
     append(log, lines(6, 8));
     rename_file(log, log + ".2");
     REQUIRE(std::remove((log + ".2").c_str()) == 0);  // gone, like a compressed rotation
     append(log, lines(9, 10));
-    CHECK(read_exactly(source, lines(9, 10).size()) == lines(9, 10));
+    CHECK(read_lines(source, 9, 10) == lines(9, 10));
   }
 
   TEST_CASE("copytruncate: a file shorter than what was read is read again from its start") {
@@ -103,10 +108,10 @@ TEST_SUITE("follow_source") {
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 10));
     FollowSource source({log, dir.path + "/state"});
-    CHECK(read_exactly(source, lines(1, 10).size()) == lines(1, 10));
+    CHECK(read_lines(source, 1, 10) == lines(1, 10));
     REQUIRE(::truncate(log.c_str(), 0) == 0);
     append(log, lines(11, 12));
-    CHECK(read_exactly(source, lines(11, 12).size()) == lines(11, 12));
+    CHECK(read_lines(source, 11, 12) == lines(11, 12));
   }
 
   TEST_CASE("a restart resumes at the checkpoint, also in a file rotated meanwhile") {
@@ -116,7 +121,7 @@ TEST_SUITE("follow_source") {
     append(log, lines(1, 10));
     {
       FollowSource source({log, state});
-      CHECK(read_exactly(source, lines(1, 10).size()) == lines(1, 10));
+      CHECK(read_lines(source, 1, 10) == lines(1, 10));
       source.checkpoint(lines(6, 10).size());  // lines 6-10 not written out yet
       CHECK(source.save_state().empty());
     }
@@ -125,6 +130,6 @@ TEST_SUITE("follow_source") {
     append(log, lines(13, 14));
     FollowSource resumed({log, state});
     CHECK(resumed.start_note().find("was rotated to") != std::string::npos);
-    CHECK(read_exactly(resumed, lines(6, 14).size()) == lines(6, 14));
+    CHECK(read_lines(resumed, 6, 14) == lines(6, 14));
   }
 }
