@@ -36,7 +36,7 @@
 #include <map>
 #include <vector>
 
-#include "coinone_annotate/code_table.h"
+#include "coinone_annotate/match/code_table.h"
 
 namespace {
 

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "coinone_annotate/annotator.h"
-#include "coinone_annotate/code_table.h"
-#include "coinone_annotate/verdict.h"
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/verdict.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -29,7 +29,7 @@
 #include <string>
 #include <string_view>
 
-#include "coinone_annotate/decompress.h"
+#include "coinone_annotate/input/decompress.h"
 #include "fuzz_check.h"
 #include "test_util.h"
 

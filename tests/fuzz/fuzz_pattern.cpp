@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "coinone_annotate/code_table.h"
-#include "coinone_annotate/field_extractor.h"
-#include "coinone_annotate/line_findings.h"
-#include "coinone_annotate/matcher.h"
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/field_extractor.h"
+#include "coinone_annotate/match/line_findings.h"
+#include "coinone_annotate/match/matcher.h"
 #include "fuzz_check.h"
 
 namespace {

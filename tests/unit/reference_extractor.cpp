@@ -5,7 +5,7 @@
 
 #include <cctype>
 
-#include "coinone_annotate/field_extractor.h"
+#include "coinone_annotate/match/field_extractor.h"
 
 namespace coinone::testing {
 

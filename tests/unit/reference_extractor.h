@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "coinone_annotate/line_findings.h"
-#include "coinone_annotate/matcher.h"
+#include "coinone_annotate/match/line_findings.h"
+#include "coinone_annotate/match/matcher.h"
 
 namespace coinone::testing {
 

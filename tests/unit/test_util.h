@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "coinone_annotate/sink.h"
-#include "coinone_annotate/source.h"
+#include "coinone_annotate/output/sink.h"
+#include "coinone_annotate/input/source.h"
 
 namespace coinone::testing {
 

@@ -1,0 +1,46 @@
+// Config: everything the command line decided, validated, in one immutable value.
+//
+// cli.cpp fills it (arguments are parsed in two phases, ripgrep's lowargs → hiargs: CLI11 reads
+// the flags, then they are checked and resolved here, e.g. --color auto against the terminal);
+// everything downstream only reads it.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/input/line_buffer.h"
+#include "coinone_annotate/output/printer.h"
+
+namespace coinone {
+
+struct Config {
+  std::vector<std::string> inputs;     // paths; "-" is standard input
+  std::string codes_file;              // --codes, empty for none
+  std::vector<std::string> patterns;   // --pattern
+  AnnotatorOptions annotator;          // --lang, --template, resolved --color
+  PrinterOptions printer;              // --format, --only-errors
+  enum class Summary { kNone, kText, kJson };
+  Summary summary = Summary::kNone;    // --summary[=text|json], written to stderr at the end
+  bool summary_color = false;          // resolved --color for stderr
+  bool follow = false;                 // -F/--follow: follow the one input file by name
+  std::string state_file;              // --state, with --follow
+  std::string metrics_address;         // --metrics HOST:PORT, empty for none
+  size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
+  bool every_line_is_candidate = false;               // --no-prefilter (tests)
+};
+
+// Exit statuses, stable for scripts.
+inline constexpr int kExitOk = 0;       // success (also when stdout was closed early)
+inline constexpr int kExitTrouble = 2;  // a file, a write, a table or an argument failed
+
+struct ParseOutcome {
+  bool ok = false;
+  int exit_code = kExitOk;  // when !ok: 0 after --help/--version, else kExitTrouble
+  Config config;
+};
+
+// Parses argv. Prints help, version or the usage error itself.
+ParseOutcome parse_command_line(int argc, char** argv);
+
+}  // namespace coinone

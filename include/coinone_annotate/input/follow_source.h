@@ -1,0 +1,101 @@
+// FollowSource: a Source that follows a file by name, like `tail -F` (coreutils tail.c).
+//
+// read() returns what the file has; at its end it waits for the file to change instead of
+// reporting the end of input. It waits with inotify on the file's directory, so new lines come
+// out within milliseconds, and falls back to polling every kPollInterval where inotify is not
+// available (some network and FUSE file systems). It handles:
+//   - a file that does not exist yet: waited for, then read from its start;
+//   - rotation by rename and create (logrotate's default): the old file is read to its end
+//     before the new one is opened, from its start. When the name was rotated more than once
+//     before the follower got there (a fast writer, a busy machine), the files in between are
+//     read too, in order: inotify's rename events say which names the followed name was moved
+//     to, and each of those files after the old one is read from its start;
+//   - copytruncate: a file shorter than what was read, or whose first bytes changed, is read
+//     again from its start.
+// Limits that no follower can escape, by design of the rotation schemes:
+//   - rename: if the writer keeps writing to the renamed file after the new one appeared and
+//     after this follower has read the old one to its end, those late lines are not seen (tail -F
+//     has the same race; writers that reopen on SIGHUP right after the rename do not hit it);
+//   - copytruncate: lines written between logrotate's copy and its truncate are in neither
+//     file this follower reads (they are in the rotated copy), and if the truncated file grows
+//     past the old read offset between two checks, truncation is only noticed through the
+//     fingerprint of the first 64 bytes.
+//
+// Stop and checkpoints: read() reports the end of input once SIGTERM or SIGINT has arrived
+// (SignalEvents), so the searcher flushes and finishes; a SIGHUP makes read() return with
+// `wake` set so that the caller can reload its table between lines. checkpoint() records how far
+// output has been written, and the state file is saved at most once a second and at the end.
+//
+// Not copyable: owns descriptors. One thread.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "coinone_annotate/input/checkpoint.h"
+#include "coinone_annotate/input/source.h"
+
+namespace coinone {
+
+struct FollowOptions {
+  std::string path;
+  std::string state_path;  // empty: no checkpoints; start at the end of an existing file
+};
+
+class FollowSource final : public Source {
+ public:
+  static constexpr std::chrono::milliseconds kPollInterval{10};
+  static constexpr std::chrono::milliseconds kSaveInterval{1000};
+
+  explicit FollowSource(FollowOptions options);
+  ~FollowSource() override;
+  FollowSource(const FollowSource&) = delete;
+  FollowSource& operator=(const FollowSource&) = delete;
+
+  ReadResult read(std::span<char> buffer) override;
+  const std::string& name() const override { return options_.path; }
+  void checkpoint(uint64_t unconsumed) override;
+
+  // Saves the state file now (at exit). Returns an error message, or "".
+  std::string save_state();
+  // Messages about the start (state resumed, state unusable); empty when there are none.
+  const std::string& start_note() const { return start_note_; }
+
+ private:
+  void resume();
+  bool open_path(bool from_end);
+  void close_current();
+  bool switch_if_rotated();
+  bool rewind_if_truncated();
+  void wait_for_change(bool& woken);
+  void open_rotated_predecessor(const Checkpoint& saved);
+  void collect_events();
+  bool open_missed_rotation();
+  void save_if_due();
+
+  FollowOptions options_;
+  int fd_ = -1;
+  FileIdentity identity_;
+  uint64_t offset_ = 0;           // bytes of the current file read so far
+  int inotify_fd_ = -1;
+  bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
+  bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
+  // Where the followed name was renamed to (inotify IN_MOVED_FROM/IN_MOVED_TO pairs), in order,
+  // until the follower has moved past those files.
+  std::deque<std::string> rotated_to_;
+  std::optional<uint32_t> moving_cookie_;  // a rename of the followed name whose target is due
+  // Checkpoint bookkeeping: committed_ is the last position whose output is written.
+  Checkpoint committed_;
+  bool have_committed_ = false;
+  // Position of the file read before the current one, for bytes of it still unconsumed.
+  Checkpoint previous_;
+  uint64_t read_since_switch_ = 0;
+  Checkpoint saved_;              // what the state file holds
+  bool unsaved_ = false;          // committed_ is ahead of saved_
+  std::chrono::steady_clock::time_point next_save_{};
+  std::string start_note_;
+};
+
+}  // namespace coinone

@@ -1,0 +1,74 @@
+// Annotator: renders a verdict as the text appended to a line, or as a JSON member.
+//
+// Text form (the default template), one bracket per code, each after one space:
+//
+//     [coinone 103 Order / Balance: Lack of balance -> check-funds]
+//     [coinone 999 unknown: not in the code table]
+//     [coinone +3 more]
+//
+// --template replaces the known-code form with fmt-style named fields: {code} {category}
+// {meaning} {meaning_en} {meaning_ko} {advice} {retry}. Unknown codes then get category
+// "unknown", meaning "not in the code table" and empty advice and retry.
+//
+// JSON form: "coinone":[{"code":"103","category":"Order / Balance","meaning":"Lack of balance",
+// "advice":"check-funds","retry":false}, ...], with {"more":N} last when codes were left out.
+//
+// Every string for a known code is rendered once, at construction, so annotating a line only
+// copies bytes. The annotator refers to the table it was made from; rebuild both together.
+// Not copyable; const methods are thread-safe.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/verdict.h"
+
+namespace coinone {
+
+enum class Lang { kEnglish, kKorean, kBoth };
+
+struct AnnotatorOptions {
+  Lang lang = Lang::kEnglish;
+  std::string text_template;  // empty: the default form
+  bool color = false;         // ANSI colours by category
+};
+
+class Annotator {
+ public:
+  struct Result {
+    std::unique_ptr<Annotator> annotator;  // null on failure
+    std::string error;                     // why the template is unusable
+  };
+  static Result create(std::shared_ptr<const CodeTable> table, const AnnotatorOptions& options);
+
+  Annotator(const Annotator&) = delete;
+  Annotator& operator=(const Annotator&) = delete;
+
+  // Appends " [coinone ...]" for each shown code.
+  void append_text(const Verdict& verdict, std::string& out) const;
+  // Appends "\"coinone\":[...]" (without a leading comma).
+  void append_json_member(const Verdict& verdict, std::string& out) const;
+
+  // The meaning of an entry in the chosen language (also used by reports).
+  std::string meaning(const CodeEntry& entry) const;
+
+ private:
+  Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions options);
+  std::string render_known(const CodeEntry& entry) const;
+  std::string render_unknown(std::string_view digits) const;
+  std::string render_json(const CodeEntry* entry, std::string_view digits) const;
+  std::string colorize(std::string text, std::string_view sgr) const;
+
+  std::shared_ptr<const CodeTable> table_;
+  AnnotatorOptions options_;
+  std::vector<std::string> category_colors_;  // SGR code per entry
+  std::vector<std::string> text_;  // per table entry, with its leading space
+  std::vector<std::string> json_;  // per table entry
+};
+
+// Appends s as the inside of a JSON string (quotes not included).
+void append_json_escaped(std::string_view s, std::string& out);
+
+}  // namespace coinone

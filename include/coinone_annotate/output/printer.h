@@ -1,0 +1,75 @@
+// Printer: the Sink that writes annotated output (the output layer's front).
+//
+// Default: every byte passes through; a line with a verdict gets its annotation just before its
+// terminator. --format json: a line that is one JSON object gets the "coinone" member before its
+// closing brace instead, other lines fall back to text. --only-errors: only annotated lines are
+// written.
+//
+// Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
+// brace on are held back (at most kMaxHeld bytes of trailing spaces, then the line is treated
+// as text). With --only-errors the pieces go to a Spool (an anonymous temporary file) until the
+// verdict is known, so memory stays bounded whatever the line length.
+//
+// Not copyable; it borrows the writer and the annotator, which must outlive it.
+#pragma once
+#include <string>
+
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/output/fd_writer.h"
+#include "coinone_annotate/output/json_object.h"
+#include "coinone_annotate/output/sink.h"
+#include "coinone_annotate/output/spool.h"
+
+namespace coinone {
+
+enum class OutputFormat { kText, kJson };
+
+struct PrinterOptions {
+  OutputFormat format = OutputFormat::kText;
+  bool only_errors = false;
+};
+
+class Printer final : public Sink {
+ public:
+  static constexpr size_t kMaxHeld = 4096;
+
+  Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options);
+  ~Printer() override = default;
+  Printer(const Printer&) = delete;
+  Printer& operator=(const Printer&) = delete;
+
+  void passthrough(std::string_view bytes) override;
+  void line_piece(std::string_view bytes) override;
+  void line_end(std::string_view rest, std::string_view terminator,
+                const Verdict& verdict) override;
+  void flush() override { out_.flush(); }
+  bool failed() const override {
+    return out_.status() != FdWriter::Status::kOk || !spool_.error().empty();
+  }
+  // Why the printer failed, when not because of the output descriptor (see FdWriter).
+  const std::string& spool_error() const { return spool_.error(); }
+
+  // Swaps the annotator (after a table reload). Call between lines.
+  void set_annotator(const Annotator& annotator) { annotator_ = &annotator; }
+  // Number of annotated lines written.
+  uint64_t annotated_lines() const { return annotated_lines_; }
+
+ private:
+  void write_annotated(std::string_view content, bool borrowed, std::string_view terminator,
+                       const Verdict& verdict, uint64_t content_offset);
+  void write_content(std::string_view bytes, bool borrowed);
+  void emit_piece(std::string_view bytes, bool borrowed);
+  void hold_json_tail(std::string_view bytes, uint64_t base);
+
+  FdWriter& out_;
+  const Annotator* annotator_;
+  PrinterOptions options_;
+  std::string scratch_;           // annotation text, reused
+  JsonObjectScanner json_;        // shape of the current line
+  bool in_line_ = false;          // pieces of the current line were given
+  std::string held_;              // JSON mode: bytes from the closing brace on
+  Spool spool_;                   // --only-errors: pieces of the current long line
+  uint64_t annotated_lines_ = 0;
+};
+
+}  // namespace coinone

@@ -1,0 +1,179 @@
+// Summary: the --summary triage report, for post-mortems over rotated bot logs.
+//
+//     coinone-annotate --summary --only-errors logs/* > /dev/null
+//
+// While the run streams, the caller tells the summary where it is (begin_file / end_file) and
+// hands it every annotated line (record). At the end it renders one report, as text for a
+// terminal (render_text) or as one line of JSON (render_json); the caller writes it to stderr.
+//
+// What it keeps, and why memory stays bounded by the number of distinct codes and files (not by
+// the number of lines):
+//   - per distinct code: its count, what the table says about it (copied at first sight, so a
+//     table reload during a follow does not leave dangling pointers), and the first and last
+//     place it was seen (file, line, the line's leading timestamp; see timestamp.h);
+//   - per category and per file: counts;
+//   - the timeline: counts per (time slot, row), rows being "all annotated lines" and each
+//     category. The final span is unknown while lines stream in, so slots start at one second
+//     and are re-bucketed at render time. When more than kMaxTimelineCells cells exist, slots
+//     coarsen to a minute, an hour, a day, a week (each divides every wider bucket width, so the
+//     render stays exact); at most ~100k map nodes, ~7 MB, whatever the log size.
+//
+// Counting rules. A line counts once as "annotated"; each code shown on it counts once for that
+// code, its category and the file ("errors"). Codes beyond Verdict::kMaxShown ("+N more") are
+// counted in the totals ("more", included in "errors") but belong to no code or category.
+// Unknown codes are counted by their digit string, under the category "unknown". Lines without a
+// leading timestamp count everywhere except in the timeline, and the report says how many.
+//
+// record() costs a map lookup per shown code and per timeline cell: 150-350 ns for a line with
+// two codes and an ISO timestamp (g++ 12 -O2), paid only on annotated lines. Rendering sorts by
+// count descending, then code ascending (numerically).
+//
+// Not thread-safe: one summary per run, fed by the thread that owns the output. Copyable and
+// movable (a value).
+#pragma once
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/report/timestamp.h"
+#include "coinone_annotate/match/verdict.h"
+
+namespace coinone {
+
+// How the timeline is cut: `count` buckets of `width` seconds from `start` (a multiple of
+// `width`, so bucket edges fall on round times in UTC).
+struct TimelineScale {
+  int64_t start = 0;
+  int64_t width = 1;
+  size_t count = 1;
+};
+
+// The narrowest "nice" width (1s 2s 5s 10s 15s 30s 1m 2m 5m 10m 15m 30m 1h 2h 3h 6h 12h 1d 2d
+// 1w 2w 4w 13w 52w, then multiples of 52w) that is a multiple of `grain` and cuts first..last
+// (inclusive) into at most `max_buckets` aligned buckets. Requires first <= last, grain >= 1
+// dividing 604800 or a multiple of it, max_buckets >= 2.
+TimelineScale choose_timeline_scale(int64_t first, int64_t last, int64_t grain, size_t max_buckets);
+
+// "1s", "15m", "6h", "1d", "2w": a bucket width as printed. Widths that are not a whole number
+// of the largest fitting unit fall back to a smaller one ("90m" rather than "1.5h").
+std::string format_duration(int64_t seconds);
+
+// "0 B", "999 B", "1.0 KiB", "98.1 KiB", "3.4 GiB" (binary units, one decimal).
+std::string format_bytes(uint64_t bytes);
+
+class Summary {
+ public:
+  // Columns of the timeline sparklines.
+  static constexpr size_t kTimelineBuckets = 40;
+  // Timeline (slot, row) cells kept before the slots coarsen.
+  static constexpr size_t kMaxTimelineCells = 100'000;
+
+  // The table gives the order of the timeline rows (table order, then "unknown"), so that two
+  // reports line up; what a code means is taken from each verdict's entries.
+  explicit Summary(std::shared_ptr<const CodeTable> table);
+
+  // The year given to syslog timestamps (which carry none); default: the current UTC year.
+  void set_syslog_year(SyslogYear year) { syslog_year_ = year; }
+
+  // Starts a file; lines recorded from now on belong to it. A record() or end_file() without
+  // any begin_file() starts a file named "-".
+  void begin_file(std::string_view name);
+  // The current file's totals, given when it ends (failed: it could not be read to its end;
+  // the lines and bytes are then those read before the failure).
+  void end_file(uint64_t lines, uint64_t bytes, bool failed);
+
+  // One annotated line: its 1-based number within the current file, its content (only the
+  // leading timestamp is read, so for a line too long for the buffer pass its first piece) and
+  // its verdict (ignored when empty). The verdict's strings are not kept.
+  void record(uint64_t line_number, std::string_view line, const Verdict& verdict);
+
+  // Appends the report for a terminal, each line ending in '\n'; ANSI colours when `color`.
+  void render_text(std::string& out, bool color) const;
+  // Appends the report as one JSON object and a '\n'. Keys in a fixed order:
+  //   lines, bytes, files_failed, annotated, errors, more, untimed,
+  //   by_code {code: count}, by_category {category: count}, unknown {code: count},
+  //   files [{name, lines, bytes, annotated, errors, more, failed}],
+  //   codes [{code, known, category, meaning, advice, retry, count, first, last}]
+  //     where first/last are {file, line, time} (time "2026-11-20T09:15:02Z" or null) and
+  //     advice/retry are null for unknown codes,
+  //   timeline null, or {bucket_seconds, bucket, start, end, untimed, lines [..],
+  //     categories {category: [..]}} (end = start + count * bucket_seconds, exclusive).
+  // Objects keyed by code or category follow the report's order (count descending, then code or
+  // name); "errors" counts every code occurrence, the "+N more" ones included.
+  void render_json(std::string& out) const;
+
+ private:
+  struct Place {
+    uint32_t file = 0;
+    uint64_t line = 0;
+    std::optional<int64_t> time;
+  };
+  struct CodeStats {
+    std::string digits;
+    bool known = false;
+    std::string meaning;  // English text from the table; empty when unknown
+    Advice advice = Advice::kFixRequest;
+    bool retryable = false;
+    uint32_t category = 0;  // index into categories_
+    uint64_t count = 0;
+    Place first, last;
+  };
+  struct FileStats {
+    std::string name;
+    uint64_t lines = 0, bytes = 0, annotated = 0, errors = 0, more = 0;
+    bool failed = false;
+  };
+  // A timeline cell: a slot (start second, a multiple of grain_) and a row (0: all annotated
+  // lines; 1 + i: category i).
+  struct Cell {
+    int64_t slot;
+    uint32_t row;
+    auto operator<=>(const Cell&) const = default;
+  };
+  struct Timeline;  // the rendered form, see summary.cpp
+
+  CodeStats& stats_for(const ShownCode& shown);
+  uint32_t category_index(std::string_view name);
+  void add_to_timeline(int64_t time, uint32_t row);
+  void coarsen();
+  FileStats& current_file();
+  std::vector<const CodeStats*> sorted_codes() const;
+  std::vector<uint32_t> sorted_categories() const;
+  Timeline build_timeline() const;
+  void render_text_totals(std::string& out, bool color) const;
+  void render_text_categories(std::string& out, bool color) const;
+  void render_text_codes(std::string& out, bool color) const;
+  void render_text_seen(std::string& out, bool color) const;
+  void render_text_files(std::string& out, bool color) const;
+  void render_text_timeline(std::string& out, bool color) const;
+  void append_totals_json(std::string& out) const;
+  void append_code_counts_json(std::string_view key, const std::vector<const CodeStats*>& sorted,
+                               bool only_unknown, std::string& out) const;
+  void append_category_counts_json(std::string& out) const;
+  void append_files_json(std::string& out) const;
+  void append_codes_json(const std::vector<const CodeStats*>& sorted, std::string& out) const;
+  void append_place_json(const Place& place, std::string& out) const;
+  void append_timeline_json(std::string& out) const;
+  std::string place_text(const Place& place) const;
+
+  std::shared_ptr<const CodeTable> table_;
+  std::optional<SyslogYear> syslog_year_;
+  std::vector<FileStats> files_;
+  std::vector<CodeStats> codes_;
+  std::map<std::string, size_t, std::less<>> code_index_;  // digits -> index into codes_
+  std::vector<std::string> categories_;
+  std::vector<uint64_t> category_counts_;
+  uint64_t annotated_ = 0, errors_ = 0, more_ = 0, untimed_ = 0;
+  std::map<Cell, uint64_t> timeline_;
+  int64_t grain_ = 1;
+  int64_t first_time_ = 0, last_time_ = 0;  // over timed lines, valid when timeline_ is not empty
+};
+
+}  // namespace coinone

@@ -1,0 +1,301 @@
+#include "coinone_annotate/app/app.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <optional>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/input/decompress.h"
+#include "coinone_annotate/output/fd_writer.h"
+#include "coinone_annotate/match/field_extractor.h"
+#include "coinone_annotate/input/follow_source.h"
+#include "coinone_annotate/match/matcher.h"
+#include "coinone_annotate/report/metrics.h"
+#include "coinone_annotate/report/metrics_server.h"
+#include "coinone_annotate/output/printer.h"
+#include "coinone_annotate/search/searcher.h"
+#include "coinone_annotate/base/signals.h"
+#include "coinone_annotate/report/summary.h"
+#include "coinone_annotate/input/source.h"
+
+namespace coinone {
+
+namespace {
+
+void set_up_logging() {
+  spdlog::drop("coinone-annotate");  // run() may be called more than once (the tests do)
+  auto logger = spdlog::stderr_logger_st("coinone-annotate");
+  logger->set_pattern("coinone-annotate: %v");
+  spdlog::set_default_logger(logger);
+}
+
+// The built-in table, with --codes merged over it. Null (after reporting) on a bad file.
+std::shared_ptr<const CodeTable> load_table(const std::string& codes_file) {
+  auto table = std::make_shared<CodeTable>(builtin_code_table());
+  if (codes_file.empty()) return table;
+  std::ifstream in(codes_file, std::ios::binary);  // read once at start-up, off the hot path
+  if (!in) {
+    spdlog::error("{}: {}", codes_file, std::strerror(errno));
+    return nullptr;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  TableParse parsed = parse_code_table(text.str());
+  if (!parsed.table) {
+    spdlog::error("{}:{}: {}", codes_file, parsed.error_line, parsed.error);
+    return nullptr;
+  }
+  table->merge(*parsed.table);
+  return table;
+}
+
+// A pipe holds 64 KiB by default, so a fast producer and consumer switch every 64 KiB. Asking
+// for 1 MiB (the unprivileged maximum) lets each read and write move a whole buffer.
+void enlarge_pipe(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
+void report_write_failure(const FdWriter& out) {
+  if (out.status() == FdWriter::Status::kError)
+    spdlog::error("standard output: {}", std::strerror(out.error_number()));
+}
+
+// The pieces of one run, built from the Config, with what a table reload must swap.
+class Pipeline {
+ public:
+  static std::unique_ptr<Pipeline> build(const Config& config);
+
+  int run_files();
+  int run_follow();
+
+ private:
+  Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
+           std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator);
+  SearchOptions search_options();
+  void reload_table();
+  int finish(bool trouble);
+
+  void write_summary();
+  bool start_metrics();
+  void report_progress();
+
+  const Config& config_;
+  std::shared_ptr<const CodeTable> table_;
+  std::unique_ptr<FieldExtractor> extractor_;
+  std::unique_ptr<Annotator> annotator_;
+  FdWriter out_{STDOUT_FILENO};
+  Printer printer_;
+  Matcher matcher_;
+  std::optional<Summary> summary_;  // with --summary
+  std::unique_ptr<Metrics> metrics_;  // with --metrics
+  std::unique_ptr<MetricsServer> metrics_server_;
+  uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
+  Searcher searcher_;
+};
+
+std::unique_ptr<Pipeline> Pipeline::build(const Config& config) {
+  auto table = load_table(config.codes_file);
+  if (!table) return nullptr;
+  auto extractor = FieldExtractor::create(config.patterns);
+  if (!extractor.extractor) {
+    spdlog::error("--pattern {}", extractor.error);
+    return nullptr;
+  }
+  auto annotator = Annotator::create(table, config.annotator);
+  if (!annotator.annotator) {
+    spdlog::error("--template: {}", annotator.error);
+    return nullptr;
+  }
+  return std::unique_ptr<Pipeline>(new Pipeline(config, std::move(table),
+                                                std::move(extractor.extractor),
+                                                std::move(annotator.annotator)));
+}
+
+Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
+                   std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator)
+    : config_(config),
+      table_(std::move(table)),
+      extractor_(std::move(extractor)),
+      annotator_(std::move(annotator)),
+      printer_(out_, *annotator_, config.printer),
+      matcher_(table_, *extractor_, config.every_line_is_candidate),
+      summary_(config.summary == Config::Summary::kNone ? std::nullopt
+                                                         : std::optional<Summary>(table_)),
+      metrics_(config.metrics_address.empty() ? nullptr
+                                              : std::make_unique<Metrics>(code_labels(*table_))),
+      searcher_(matcher_, printer_, search_options()) {}
+
+SearchOptions Pipeline::search_options() {
+  SearchOptions options;
+  options.buffer_capacity = config_.buffer_size;
+  options.parallel = true;
+  options.between_reads = [this] {
+    report_progress();
+    if (SignalEvents::take_reload_request()) reload_table();
+  };
+  // Line numbers and per-line callbacks cost a pass and a call: only the report and the
+  // metrics pay for them, the plain filter does not.
+  options.count_lines = summary_.has_value() || metrics_ != nullptr;
+  if (summary_ || metrics_) {
+    options.on_annotated = [this](uint64_t number, std::string_view line, const Verdict& v) {
+      if (summary_) summary_->record(number, line, v);
+      if (metrics_) metrics_->record_annotation(v, *table_);
+    };
+  }
+  return options;
+}
+
+int Pipeline::run_files() {
+  if (!start_metrics()) return kExitTrouble;
+  bool trouble = false;
+  for (const auto& path : config_.inputs) {
+    if (summary_) summary_->begin_file(path);
+    OpenResult opened = open_source(path);
+    if (!opened.source) {
+      spdlog::error("{}: {}", path, opened.error);
+      if (summary_) summary_->end_file(0, 0, true);
+      trouble = true;
+      continue;
+    }
+    // gzip and zstd are recognised by their first bytes, on files and on stdin alike.
+    const auto source = open_decompressing(std::move(opened.source));
+    const SearchResult result = searcher_.search(*source);
+    report_progress();
+    if (result.read_failed) {
+      spdlog::error("{}: {}", source->name(), result.error);
+      if (metrics_) metrics_->record_read_error();
+      trouble = true;
+    }
+    if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
+    if (result.output_failed) break;
+  }
+  write_summary();
+  return finish(trouble);
+}
+
+// Follows one file until SIGTERM or SIGINT, then flushes, saves the state and ends.
+int Pipeline::run_follow() {
+  if (!SignalEvents::install()) {
+    spdlog::error("cannot set up signal handling: {}", std::strerror(errno));
+    return kExitTrouble;
+  }
+  if (!start_metrics()) return kExitTrouble;
+  FollowSource source(FollowOptions{config_.inputs.front(), config_.state_file});
+  if (!source.start_note().empty()) spdlog::warn("{}", source.start_note());
+  if (summary_) summary_->begin_file(source.name());
+  const SearchResult result = searcher_.search(source);
+  report_progress();
+  if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
+  write_summary();
+  bool trouble = false;
+  if (result.read_failed) {
+    spdlog::error("{}: {}", source.name(), result.error);
+    if (metrics_) {
+      metrics_->record_read_error();
+      metrics_->set_healthy(false);
+    }
+    trouble = true;
+  }
+  out_.flush();
+  if (out_.status() == FdWriter::Status::kOk) source.checkpoint(0);  // all of it is written
+  if (const std::string error = source.save_state(); !error.empty()) {
+    spdlog::error("{}", error);
+    trouble = true;
+  }
+  return finish(trouble);
+}
+
+// SIGHUP: the --codes file is read again; a bad one is reported and the last good table stays.
+void Pipeline::reload_table() {
+  auto table = load_table(config_.codes_file);
+  if (!table) {
+    spdlog::error("keeping the previous code table");
+    if (metrics_) metrics_->record_table_reload_failure();
+    return;
+  }
+  auto annotator = Annotator::create(table, config_.annotator);
+  if (!annotator.annotator) return;  // the template was checked at start-up
+  printer_.set_annotator(*annotator.annotator);
+  searcher_.set_table(table);
+  annotator_ = std::move(annotator.annotator);
+  table_ = std::move(table);
+  if (metrics_) {
+    metrics_->set_labels(code_labels(*table_));  // on this thread, between lines, as required
+    metrics_->record_table_reload();
+  }
+  spdlog::info("reloaded the code table ({} codes)", table_->entries().size());
+}
+
+bool Pipeline::start_metrics() {
+  if (!metrics_) return true;
+  std::string error;
+  metrics_server_ = MetricsServer::start(config_.metrics_address, *metrics_, error);
+  if (!metrics_server_) spdlog::error("--metrics: {}", error);
+  return metrics_server_ != nullptr;
+}
+
+// Tells the metrics what the searcher has read since the last call (once per read, not per line).
+void Pipeline::report_progress() {
+  if (!metrics_) return;
+  const SearchResult& progress = searcher_.progress();
+  if (progress.bytes < reported_bytes_ || progress.lines < reported_lines_)
+    reported_bytes_ = reported_lines_ = 0;  // a new source started from zero
+  metrics_->add_read(progress.bytes - reported_bytes_, progress.lines - reported_lines_);
+  reported_bytes_ = progress.bytes;
+  reported_lines_ = progress.lines;
+}
+
+// The report goes to stderr as it is, without the logger's prefix: it is output for a person
+// (or, as JSON, for a machine), not a diagnostic.
+void Pipeline::write_summary() {
+  if (!summary_) return;
+  out_.flush();  // the annotated lines first, when both go to a terminal
+  std::string report;
+  if (config_.summary == Config::Summary::kJson)
+    summary_->render_json(report);
+  else
+    summary_->render_text(report, config_.summary_color);
+  std::fwrite(report.data(), 1, report.size(), stderr);
+  std::fflush(stderr);
+}
+
+int Pipeline::finish(bool trouble) {
+  out_.flush();
+  report_write_failure(out_);
+  if (out_.status() == FdWriter::Status::kError) {
+    trouble = true;
+    if (metrics_) metrics_->record_write_error();
+  }
+  if (!printer_.spool_error().empty()) {
+    spdlog::error("{}", printer_.spool_error());
+    trouble = true;
+  }
+  return trouble ? kExitTrouble : kExitOk;
+}
+
+}  // namespace
+
+int run(const Config& config) {
+  set_up_logging();
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
+  enlarge_pipe(STDOUT_FILENO);
+  enlarge_pipe(STDIN_FILENO);
+  const auto pipeline = Pipeline::build(config);
+  if (!pipeline) return kExitTrouble;
+  return config.follow ? pipeline->run_follow() : pipeline->run_files();
+}
+
+}  // namespace coinone

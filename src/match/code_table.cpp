@@ -1,0 +1,144 @@
+#include "coinone_annotate/match/code_table.h"
+
+#include <array>
+#include <charconv>
+#include <cstdlib>
+
+#include "coinone_annotate/match/builtin_table.h"
+
+namespace coinone {
+
+namespace {
+
+constexpr std::array<std::pair<Advice, std::string_view>, 6> kAdviceNames{{
+    {Advice::kRetryLater, "retry-later"},
+    {Advice::kFixRequest, "fix-request"},
+    {Advice::kCheckFunds, "check-funds"},
+    {Advice::kFixKeys, "fix-keys"},
+    {Advice::kFixNonce, "fix-nonce"},
+    {Advice::kContactCoinone, "contact-coinone"},
+}};
+
+// Largest code the table accepts: nine digits always fit in uint32_t.
+constexpr size_t kMaxCodeDigits = 9;
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (;;) {
+    const size_t tab = line.find('\t', start);
+    fields.push_back(line.substr(start, tab - start));
+    if (tab == std::string_view::npos) return fields;
+    start = tab + 1;
+  }
+}
+
+std::optional<uint32_t> parse_code(std::string_view digits) {
+  if (digits.empty() || digits.size() > kMaxCodeDigits) return std::nullopt;
+  uint32_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+// Parses one non-comment line into entry; returns the reason on failure, empty on success.
+std::string parse_entry(std::string_view line, CodeEntry& entry) {
+  const auto fields = split_tabs(line);
+  if (fields.size() < 5 || fields.size() > 6)
+    return "expected 5 or 6 TAB-separated fields (code, category, advice, retry, english, "
+           "[korean]), found " + std::to_string(fields.size());
+  const auto code = parse_code(fields[0]);
+  if (!code) return "code '" + std::string(fields[0]) + "' is not a number of 1 to 9 digits";
+  if (*code == 0) return "code 0 means success and cannot be an error";
+  if (fields[1].empty()) return "empty category";
+  const auto advice = parse_advice(fields[2]);
+  if (!advice) return "unknown advice '" + std::string(fields[2]) + "'";
+  if (fields[3] != "yes" && fields[3] != "no")
+    return "retry must be yes or no, found '" + std::string(fields[3]) + "'";
+  if (fields[4].empty()) return "empty English meaning";
+  entry = CodeEntry{*code, std::string(fields[1]), *advice, fields[3] == "yes",
+                    std::string(fields[4]), fields.size() == 6 ? std::string(fields[5]) : ""};
+  return {};
+}
+
+}  // namespace
+
+std::string_view advice_name(Advice advice) {
+  for (const auto& [value, name] : kAdviceNames)
+    if (value == advice) return name;
+  return "fix-request";
+}
+
+std::optional<Advice> parse_advice(std::string_view name) {
+  for (const auto& [value, known] : kAdviceNames)
+    if (known == name) return value;
+  return std::nullopt;
+}
+
+const CodeEntry* CodeTable::find(uint32_t code) const {
+  if (code < kDirect) return direct_[code] == kAbsent ? nullptr : &entries_[direct_[code]];
+  const auto it = index_.find(code);
+  return it == index_.end() ? nullptr : &entries_[it->second];
+}
+
+const CodeEntry* CodeTable::find(std::string_view digits) const {
+  const auto code = parse_code(digits);
+  return code ? find(*code) : nullptr;
+}
+
+void CodeTable::add(CodeEntry entry) {
+  const auto it = index_.find(entry.code);
+  if (it != index_.end()) {
+    entries_[it->second] = std::move(entry);
+    return;
+  }
+  index_.emplace(entry.code, entries_.size());
+  if (entry.code < kDirect) direct_[entry.code] = static_cast<uint16_t>(entries_.size());
+  entries_.push_back(std::move(entry));
+}
+
+void CodeTable::merge(const CodeTable& other) {
+  for (const auto& entry : other.entries_) add(entry);
+}
+
+std::vector<std::string> CodeTable::categories() const {
+  std::vector<std::string> result;
+  for (const auto& entry : entries_) {
+    bool seen = false;
+    for (const auto& category : result) seen = seen || category == entry.category;
+    if (!seen) result.push_back(entry.category);
+  }
+  return result;
+}
+
+TableParse parse_code_table(std::string_view text) {
+  CodeTable table;
+  size_t line_number = 0;
+  while (!text.empty()) {
+    const size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    CodeEntry entry;
+    if (std::string reason = parse_entry(line, entry); !reason.empty())
+      return {std::nullopt, line_number, std::move(reason)};
+    if (table.find(entry.code))
+      return {std::nullopt, line_number, "duplicate code " + std::to_string(entry.code)};
+    table.add(std::move(entry));
+  }
+  return {std::move(table), 0, {}};
+}
+
+const CodeTable& builtin_code_table() {
+  static const CodeTable kTable = [] {
+    TableParse parsed = parse_code_table(builtin_table_text());
+    // The compiled-in text is checked by the test suite; a bad one is a build defect.
+    if (!parsed.table) std::abort();
+    return std::move(*parsed.table);
+  }();
+  return kTable;
+}
+
+}  // namespace coinone

@@ -1,0 +1,124 @@
+#include "coinone_annotate/output/printer.h"
+
+
+namespace coinone {
+
+Printer::Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options)
+    : out_(out), annotator_(&annotator), options_(options) {}
+
+void Printer::passthrough(std::string_view bytes) {
+  if (!options_.only_errors) out_.write_borrowed(bytes);
+}
+
+void Printer::line_piece(std::string_view bytes) {
+  if (!in_line_) {
+    in_line_ = true;
+    json_.reset();
+  }
+  if (options_.format == OutputFormat::kJson) {
+    const uint64_t base = json_.fed();
+    json_.feed(bytes);
+    if (json_.is_one_object()) {
+      hold_json_tail(bytes, base);
+      return;
+    }
+    emit_piece(held_, false);
+    held_.clear();
+  }
+  emit_piece(bytes, true);
+}
+
+// The closing brace (at json_.close_offset()) and what follows stay here until the line ends.
+void Printer::hold_json_tail(std::string_view bytes, uint64_t base) {
+  const uint64_t close = json_.close_offset();
+  if (close >= base) {  // the brace is in this piece
+    const size_t split = static_cast<size_t>(close - base);
+    emit_piece(bytes.substr(0, split), true);
+    held_.assign(bytes.substr(split));
+  } else {
+    held_.append(bytes);
+  }
+  if (held_.size() > kMaxHeld) {  // a huge run of trailing spaces: give up on JSON for it
+    json_.give_up();
+    emit_piece(held_, false);
+    held_.clear();
+  }
+}
+
+void Printer::emit_piece(std::string_view bytes, bool borrowed) {
+  if (bytes.empty()) return;
+  if (options_.only_errors)
+    spool_.append(bytes);
+  else if (borrowed)
+    out_.write_borrowed(bytes);
+  else
+    out_.write(bytes);
+}
+
+void Printer::line_end(std::string_view rest, std::string_view terminator,
+                       const Verdict& verdict) {
+  const bool had_pieces = in_line_;
+  in_line_ = false;
+  uint64_t offset = 0;  // offset in the line of the first byte of what is written below
+  std::string joined;
+  std::string_view content = rest;
+  if (had_pieces) {
+    if (options_.format == OutputFormat::kJson) {
+      offset = json_.fed() - held_.size();
+      json_.feed(rest);
+      joined = std::move(held_);
+      held_.clear();
+      joined.append(rest);
+      content = joined;
+    }
+    if (options_.only_errors) {
+      if (verdict.empty()) {
+        spool_.clear();
+        return;
+      }
+      spool_.copy_to(out_);
+    }
+  } else if (options_.format == OutputFormat::kJson && !verdict.empty()) {
+    json_.reset();
+    json_.feed(rest);
+  }
+  // content is the caller's span unless it had to be joined with held-back bytes here.
+  const bool borrowed = joined.empty();
+  if (verdict.empty()) {
+    if (!options_.only_errors) {
+      write_content(content, borrowed);
+      out_.write(terminator);
+    }
+    return;
+  }
+  write_annotated(content, borrowed, terminator, verdict, offset);
+}
+
+void Printer::write_content(std::string_view bytes, bool borrowed) {
+  if (borrowed)
+    out_.write_borrowed(bytes);
+  else
+    out_.write(bytes);
+}
+
+void Printer::write_annotated(std::string_view content, bool borrowed,
+                              std::string_view terminator, const Verdict& verdict,
+                              uint64_t content_offset) {
+  ++annotated_lines_;
+  scratch_.clear();
+  if (options_.format == OutputFormat::kJson && json_.is_one_object()) {
+    const size_t close = static_cast<size_t>(json_.close_offset() - content_offset);
+    if (!json_.is_empty_object()) scratch_ += ',';
+    annotator_->append_json_member(verdict, scratch_);
+    write_content(content.substr(0, close), borrowed);
+    out_.write(scratch_);
+    write_content(content.substr(close), borrowed);
+  } else {
+    annotator_->append_text(verdict, scratch_);
+    write_content(content, borrowed);
+    out_.write(scratch_);
+  }
+  out_.write(terminator);
+}
+
+}  // namespace coinone

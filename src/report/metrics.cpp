@@ -1,0 +1,283 @@
+#include "coinone_annotate/report/metrics.h"
+
+#include <fmt/format.h>
+#include <time.h>
+
+#include <functional>
+#include <unordered_map>
+
+namespace coinone {
+
+// One label list and its counters. Fixed at construction: set_labels() builds a new one rather
+// than resizing, so a recorder never sees a vector being reallocated.
+//
+// Categories have no atomics of their own: a category's count is worked out when read, as the
+// sum of its codes plus a base kept across reloads. That spares the hot path one `lock add` per
+// code (15 to 19 ns each on the test VM).
+struct Metrics::CodeCounters {
+  explicit CodeCounters(std::vector<CodeLabel> code_labels)
+      : labels(std::move(code_labels)), category_of(labels.size()), per_code(labels.size()) {
+    std::unordered_map<std::string_view, uint32_t> index;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      auto [it, added] = index.try_emplace(labels[i].category, static_cast<uint32_t>(index.size()));
+      if (added) categories.push_back(labels[i].category);
+      category_of[i] = it->second;
+    }
+    category_base.resize(categories.size());
+  }
+
+  // Per category: base + the current counts of its codes. Only under labels_mutex_.
+  std::vector<uint64_t> category_totals() const {
+    std::vector<uint64_t> totals = category_base;
+    for (size_t i = 0; i < per_code.size(); ++i) {
+      totals[category_of[i]] += per_code[i].load(std::memory_order_relaxed);
+    }
+    return totals;
+  }
+
+  std::vector<CodeLabel> labels;
+  std::vector<std::string> categories;  // distinct, in order of first appearance
+  std::vector<uint32_t> category_of;    // per code: index into categories
+  std::vector<std::atomic<uint64_t>> per_code;
+  // Counts a category had before the last set_labels() that its present codes do not carry:
+  // those of codes removed or moved away. Only under labels_mutex_.
+  std::vector<uint64_t> category_base;
+};
+
+std::vector<CodeLabel> code_labels(const CodeTable& table) {
+  std::vector<CodeLabel> labels;
+  labels.reserve(table.entries().size());
+  for (const CodeEntry& entry : table.entries()) {
+    labels.push_back({fmt::to_string(entry.code), entry.category});
+  }
+  return labels;
+}
+
+Metrics::Metrics(std::vector<CodeLabel> labels)
+    : counters_(std::make_unique<CodeCounters>(std::move(labels))) {}
+
+Metrics::~Metrics() = default;
+
+// CLOCK_REALTIME_COARSE: about 10 ns against 65 to 105 ns for system_clock::now() on the test VM
+// (kvm-clock), at a resolution of 4 ms, plenty for a "last line seen" gauge.
+void Metrics::add_read(uint64_t bytes, uint64_t lines) {
+#ifdef CLOCK_REALTIME_COARSE
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  add_read(bytes, lines,
+           std::chrono::system_clock::time_point(
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                   std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec))));
+#else
+  add_read(bytes, lines, std::chrono::system_clock::now());
+#endif
+}
+
+void Metrics::add_read(uint64_t bytes, uint64_t lines, std::chrono::system_clock::time_point now) {
+  bytes_read_.fetch_add(bytes, std::memory_order_relaxed);
+  lines_read_.fetch_add(lines, std::memory_order_relaxed);
+  if (bytes == 0) return;  // an empty read is not a sign of life of the input
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  last_line_time_ms_.store(static_cast<int64_t>(ms.count()), std::memory_order_relaxed);
+}
+
+void Metrics::count_known(CodeCounters& counters, uint32_t index) {
+  if (index >= counters.per_code.size()) return;
+  counters.per_code[index].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::count_unknown(std::string_view code) {
+  unknown_codes_.fetch_add(1, std::memory_order_relaxed);
+  if (code.size() > kMaxTrackedUnknownLength) return;
+  std::lock_guard lock(unknown_mutex_);
+  if (auto it = unknown_by_code_.find(code); it != unknown_by_code_.end()) {
+    ++it->second;
+  } else if (unknown_by_code_.size() < kMaxTrackedUnknown) {
+    unknown_by_code_.emplace(std::string(code), 1);
+  }
+}
+
+void Metrics::record_annotation(std::span<const uint32_t> known,
+                                std::span<const std::string_view> unknown) {
+  annotated_lines_.fetch_add(1, std::memory_order_relaxed);
+  CodeCounters& counters = *counters_;
+  for (uint32_t index : known) count_known(counters, index);
+  for (std::string_view code : unknown) count_unknown(code);
+}
+
+void Metrics::record_annotation(const Verdict& verdict, const CodeTable& table) {
+  annotated_lines_.fetch_add(1, std::memory_order_relaxed);
+  CodeCounters& counters = *counters_;
+  const CodeEntry* first = table.entries().data();
+  const CodeEntry* last = first + table.entries().size();
+  for (const ShownCode& shown : verdict.shown) {
+    if (shown.entry == nullptr) {
+      count_unknown(shown.digits);
+    } else if (std::less_equal<>()(first, shown.entry) && std::less<>()(shown.entry, last)) {
+      count_known(counters, static_cast<uint32_t>(shown.entry - first));
+    }
+    // else: an entry of another table; it has no index here, and counting it as unknown would
+    // be wrong, so only the line total counts it.
+  }
+}
+
+// Codes keep their counts by code string. A category keeps its total by name, plus the counts of
+// codes that moved in: its base becomes its old total minus the counts of the codes that stay in
+// it. So no count ever goes down, and a code's count moves with it.
+void Metrics::set_labels(std::vector<CodeLabel> labels) {
+  auto fresh = std::make_unique<CodeCounters>(std::move(labels));
+  std::lock_guard lock(labels_mutex_);
+  const CodeCounters& old = *counters_;
+  struct Was {
+    uint64_t count;
+    std::string_view category;
+  };
+  std::unordered_map<std::string_view, Was> by_code;
+  for (size_t i = 0; i < old.labels.size(); ++i) {
+    by_code[old.labels[i].code] = {old.per_code[i].load(std::memory_order_relaxed),
+                                   old.labels[i].category};
+  }
+  std::unordered_map<std::string_view, uint64_t> by_category;
+  const std::vector<uint64_t> old_totals = old.category_totals();
+  for (size_t i = 0; i < old.categories.size(); ++i) by_category[old.categories[i]] = old_totals[i];
+
+  std::vector<uint64_t> stayed(fresh->categories.size());
+  for (size_t i = 0; i < fresh->labels.size(); ++i) {
+    auto it = by_code.find(fresh->labels[i].code);
+    if (it == by_code.end()) continue;
+    fresh->per_code[i].store(it->second.count, std::memory_order_relaxed);
+    if (it->second.category == fresh->labels[i].category) {
+      stayed[fresh->category_of[i]] += it->second.count;
+    }
+  }
+  for (size_t i = 0; i < fresh->categories.size(); ++i) {
+    auto it = by_category.find(fresh->categories[i]);
+    if (it != by_category.end()) fresh->category_base[i] = it->second - stayed[i];
+  }
+  counters_ = std::move(fresh);  // the maps above point into the old counters: they die first
+}
+
+MetricsSnapshot Metrics::snapshot() const {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  MetricsSnapshot s;
+  s.lines_read = lines_read_.load(kRelaxed);
+  s.bytes_read = bytes_read_.load(kRelaxed);
+  s.annotated_lines = annotated_lines_.load(kRelaxed);
+  s.unknown_codes = unknown_codes_.load(kRelaxed);
+  s.read_errors = read_errors_.load(kRelaxed);
+  s.write_errors = write_errors_.load(kRelaxed);
+  s.table_reloads = table_reloads_.load(kRelaxed);
+  s.table_reload_failures = table_reload_failures_.load(kRelaxed);
+  s.last_line_time_ms = last_line_time_ms_.load(kRelaxed);
+  s.healthy = healthy_.load(kRelaxed);
+  {
+    std::lock_guard lock(labels_mutex_);
+    const CodeCounters& c = *counters_;
+    for (size_t i = 0; i < c.labels.size(); ++i) {
+      s.codes.push_back({c.labels[i].code, c.labels[i].category, c.per_code[i].load(kRelaxed)});
+    }
+    const std::vector<uint64_t> totals = c.category_totals();
+    for (size_t i = 0; i < c.categories.size(); ++i) {
+      s.categories.push_back({{}, c.categories[i], totals[i]});
+    }
+  }
+  std::lock_guard lock(unknown_mutex_);
+  for (const auto& [code, count] : unknown_by_code_) s.unknown.push_back({code, {}, count});
+  return s;
+}
+
+// --- rendering ---------------------------------------------------------------------------------
+
+void append_label_value(std::string_view value, std::string& out) {
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+namespace {
+
+constexpr std::string_view kPrefix = "coinone_annotate_";
+
+void append_family(std::string_view name, std::string_view type, std::string_view help,
+                   std::string& out) {
+  fmt::format_to(std::back_inserter(out), "# HELP {}{} {}\n# TYPE {}{} {}\n", kPrefix, name, help,
+                 kPrefix, name, type);
+}
+
+void append_counter(std::string_view name, std::string_view help, uint64_t value,
+                    std::string& out) {
+  append_family(name, "counter", help, out);
+  fmt::format_to(std::back_inserter(out), "{}{} {}\n", kPrefix, name, value);
+}
+
+// One sample with labels; an empty code or category leaves that label out.
+void append_labelled(std::string_view name, const MetricsSnapshot::Count& count, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}{}{{", kPrefix, name);
+  const char* separator = "";
+  if (!count.code.empty()) {
+    out += "code=\"";
+    append_label_value(count.code, out);
+    out += '"';
+    separator = ",";
+  }
+  if (!count.category.empty()) {
+    out += separator;
+    out += "category=\"";
+    append_label_value(count.category, out);
+    out += '"';
+  }
+  fmt::format_to(std::back_inserter(out), "}} {}\n", count.value);
+}
+
+void append_labelled_counter(std::string_view name, std::string_view help,
+                             const std::vector<MetricsSnapshot::Count>& counts, std::string& out) {
+  append_family(name, "counter", help, out);
+  for (const auto& count : counts) append_labelled(name, count, out);
+}
+
+}  // namespace
+
+std::string render_prometheus(const MetricsSnapshot& s) {
+  std::string out;
+  out.reserve(1024 + 96 * (s.codes.size() + s.categories.size() + s.unknown.size()));
+  append_counter("lines_read_total", "Lines read from the input.", s.lines_read, out);
+  append_counter("bytes_read_total", "Bytes read from the input.", s.bytes_read, out);
+  append_counter("annotated_lines_total", "Lines annotated with at least one error code.",
+                 s.annotated_lines, out);
+  append_labelled_counter("errors_total", "Known Coinone error codes seen, by code.", s.codes, out);
+  append_labelled_counter("errors_by_category_total",
+                          "Known Coinone error codes seen, by category.", s.categories, out);
+  append_counter("unknown_codes_total", "Error codes seen that are not in the code table.",
+                 s.unknown_codes, out);
+  append_labelled_counter(
+      "unknown_code_total",
+      fmt::format("Unknown error codes seen, by code (the first {} distinct codes only).",
+                  Metrics::kMaxTrackedUnknown),
+      s.unknown, out);
+  append_counter("read_errors_total", "Failed reads of the input.", s.read_errors, out);
+  append_counter("write_errors_total", "Failed writes of the output.", s.write_errors, out);
+  append_counter("table_reloads_total", "Code table reloads that succeeded.", s.table_reloads, out);
+  append_counter("table_reload_failures_total", "Code table reloads that failed.",
+                 s.table_reload_failures, out);
+  append_family("last_line_timestamp_seconds", "gauge",
+                "Unix time of the last read that returned data (0: none yet).", out);
+  fmt::format_to(std::back_inserter(out), "{}last_line_timestamp_seconds {}.{:03}\n", kPrefix,
+                 s.last_line_time_ms / 1000, s.last_line_time_ms % 1000);
+  append_family("healthy", "gauge", "1 while reading the input works, 0 while it fails.", out);
+  fmt::format_to(std::back_inserter(out), "{}healthy {}\n", kPrefix, s.healthy ? 1 : 0);
+  return out;
+}
+
+}  // namespace coinone

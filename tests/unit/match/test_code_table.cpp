@@ -1,0 +1,170 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <cctype>
+#include <sstream>
+
+#include "coinone_annotate/match/builtin_table.h"
+#include "coinone_annotate/match/code_table.h"
+
+using namespace coinone;
+
+namespace {
+
+struct MarkdownCode {
+  uint32_t code;
+  std::string category, english, korean;
+};
+
+bool has_hangul(const std::string& s) {
+  // Hangul syllables U+AC00..U+D7A3 are encoded as 0xEA 0xB0 0x80 .. 0xED 0x9E 0xA3.
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0xEA && b <= 0xED) return true;
+  }
+  return false;
+}
+
+// A run of lower-case ASCII letters standing alone as a word ("lowercase", "only").
+bool has_lowercase_word(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool lower = true;
+    for (; j < s.size() && std::isalpha(static_cast<unsigned char>(s[j])); ++j)
+      lower = lower && std::islower(static_cast<unsigned char>(s[j]));
+    if (lower) return true;
+    i = j;
+  }
+  return false;
+}
+
+// Reads Coinone's page as kept in tests/: "## Category" headings and "- **CODE**: text" items.
+// A final "(...)" is the Korean meaning when it holds Hangul and no lower-case English word
+// ("(lowercase only, length 제한)" on code 314 is part of the English text).
+std::vector<MarkdownCode> read_markdown_table() {
+  std::ifstream in(COINONE_TEST_DATA_DIR "/coinone-error-codes.md");
+  REQUIRE(in.good());
+  std::vector<MarkdownCode> codes;
+  std::string line, category;
+  while (std::getline(in, line)) {  // a 5 KiB test fixture, not the hot path
+    if (line.rfind("## ", 0) == 0) {
+      category = line.substr(3);
+      continue;
+    }
+    if (line.rfind("- **", 0) != 0) continue;
+    const size_t close = line.find("**: ", 4);
+    REQUIRE(close != std::string::npos);
+    MarkdownCode code{static_cast<uint32_t>(std::stoul(line.substr(4, close - 4))), category,
+                      line.substr(close + 4), ""};
+    const size_t open = code.english.rfind(" (");
+    if (open != std::string::npos && code.english.back() == ')') {
+      const std::string inside = code.english.substr(open + 2, code.english.size() - open - 3);
+      if (has_hangul(inside) && !has_lowercase_word(inside)) {
+        code.korean = inside;
+        code.english.resize(open);
+      }
+    }
+    codes.push_back(code);
+  }
+  return codes;
+}
+
+}  // namespace
+
+TEST_SUITE("code_table") {
+  TEST_CASE("the built-in table is exactly Coinone's page") {
+    const auto expected = read_markdown_table();
+    const CodeTable& table = builtin_code_table();
+    CHECK(expected.size() == 89);
+    CHECK(table.entries().size() == expected.size());
+    for (const auto& want : expected) {
+      CAPTURE(want.code);
+      const CodeEntry* got = table.find(want.code);
+      REQUIRE(got != nullptr);
+      CHECK(got->category == want.category);
+      CHECK(got->english == want.english);
+      CHECK(got->korean == want.korean);
+    }
+  }
+
+  TEST_CASE("spot checks of the parse") {
+    const CodeTable& table = builtin_code_table();
+    CHECK(table.find("103")->english == "Lack of balance");
+    CHECK(table.find("103")->korean == "잔고 부족");
+    CHECK(table.find("103")->advice == Advice::kCheckFunds);
+    CHECK(table.find("26")->korean == "Request Token 삭제 실패");
+    CHECK(table.find("314")->english == "Invalid user_order_id (lowercase only, length 제한)");
+    CHECK(table.find("314")->korean.empty());
+    CHECK(table.find("131")->retryable);
+    CHECK_FALSE(table.find("103")->retryable);
+    CHECK(table.find("405")->advice == Advice::kRetryLater);
+    CHECK(table.categories().size() == 8);
+  }
+
+  TEST_CASE("every code has advice, and retry-later codes can be retried") {
+    for (const auto& entry : builtin_code_table().entries()) {
+      CAPTURE(entry.code);
+      if (entry.advice == Advice::kRetryLater) CHECK(entry.retryable);
+      CHECK(parse_advice(advice_name(entry.advice)) == entry.advice);
+    }
+  }
+
+  TEST_CASE("lookups by digits never overflow") {
+    const CodeTable& table = builtin_code_table();
+    CHECK(table.find("999999999999999999999999999999") == nullptr);
+    CHECK(table.find("4294967399") == nullptr);  // 2^32 + 103 must not wrap to 103
+    CHECK(table.find("") == nullptr);
+    CHECK(table.find("12a") == nullptr);
+  }
+
+  TEST_CASE("bad table lines name the line and the reason") {
+    struct Case {
+      const char* text;
+      size_t line;
+      const char* reason;
+    };
+    const Case cases[] = {
+        {"103\tOrder\tcheck-funds\tno\n", 1, "expected 5 or 6 TAB-separated fields"},
+        {"# c\n\nabc\tX\tfix-request\tno\tE\n", 3, "code 'abc' is not a number"},
+        {"0\tX\tfix-request\tno\tE\n", 1, "code 0 means success"},
+        {"5\t\tfix-request\tno\tE\n", 1, "empty category"},
+        {"5\tX\tpanic\tno\tE\n", 1, "unknown advice 'panic'"},
+        {"5\tX\tfix-request\tmaybe\tE\n", 1, "retry must be yes or no"},
+        {"5\tX\tfix-request\tno\t\n", 1, "empty English meaning"},
+        {"5\tX\tfix-request\tno\tE\n5\tX\tfix-request\tno\tE\n", 2, "duplicate code 5"},
+        {"5\tX\tfix-request\tno\tE\tK\textra\n", 1, "found 7"},
+        {"1234567890\tX\tfix-request\tno\tE\n", 1, "1 to 9 digits"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.text);
+      const TableParse parsed = parse_code_table(c.text);
+      CHECK_FALSE(parsed.table.has_value());
+      CHECK(parsed.error_line == c.line);
+      CHECK(parsed.error.find(c.reason) != std::string::npos);
+    }
+  }
+
+  TEST_CASE("merge adds and overrides codes") {
+    CodeTable table = builtin_code_table();
+    const TableParse extra = parse_code_table(
+        "103\tOrder / Balance\tcheck-funds\tno\tNot enough money\r\n"
+        "7777\tNew\tretry-later\tyes\tBrand new code\t새 코드\n");
+    REQUIRE(extra.table.has_value());
+    table.merge(*extra.table);
+    CHECK(table.find("103")->english == "Not enough money");
+    CHECK(table.find("103")->korean.empty());
+    CHECK(table.find("7777")->korean == "새 코드");
+    CHECK(table.entries().size() == 90);
+  }
+
+  TEST_CASE("the compiled-in text is the data file") {
+    std::ifstream in(COINONE_TEST_DATA_DIR "/../data/coinone-error-codes.tsv", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK(builtin_table_text() == text.str());
+  }
+}

@@ -1,0 +1,90 @@
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "coinone_annotate/match/matcher.h"
+
+using namespace coinone;
+
+namespace {
+
+struct Fixture {
+  std::shared_ptr<const CodeTable> table = std::make_shared<CodeTable>(builtin_code_table());
+  std::unique_ptr<FieldExtractor> extractor = FieldExtractor::create({}).extractor;
+  Matcher matcher{table, *extractor, false};
+  LineFindings findings;
+
+  // The shown codes as "103,131", with "+N" when some were left out.
+  std::string shown(std::string_view line) {
+    findings.clear();
+    matcher.scan_line(line, findings);
+    const Verdict& v = matcher.decide_line(findings, line);
+    std::string out;
+    for (const auto& s : v.shown) out += (out.empty() ? "" : ",") + std::string(s.digits);
+    if (v.more != 0) out += "+" + std::to_string(v.more);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("matcher") {
+  TEST_CASE("known codes are shown, in order, once each") {
+    Fixture f;
+    CHECK(f.shown("error_code=103 errorCode=131 error_code=103") == "103,131");
+  }
+
+  TEST_CASE("a non-error result suppresses the line") {
+    Fixture f;
+    CHECK(f.shown(R"({"result":"success","error_code":"103"})").empty());
+    CHECK(f.shown(R"({"result":"FAILURE","error_code":"103"})").empty());
+    CHECK(f.shown(R"({"result":"success","data":{"result":"error","error_code":"104"}})") ==
+          "104");
+  }
+
+  TEST_CASE("unknown codes need Coinone context") {
+    Fixture f;
+    CHECK(f.shown("error_code=9999").empty());
+    CHECK(f.shown("error_code=9999 error_code=103") == "103");
+    CHECK(f.shown("coinone error_code=9999") == "9999");
+    CHECK(f.shown("CoinOne error_code=9999") == "9999");
+    CHECK(f.shown(R"({"result":"error","error_code":"9999"})") == "9999");
+  }
+
+  TEST_CASE("at most eight codes, then +N more") {
+    Fixture f;
+    std::string line = "coinone";
+    for (int code = 1; code <= 12; ++code) line += " error_code=" + std::to_string(code);
+    CHECK(f.shown(line) == "1,2,3,4,5,6,7,8+4");
+  }
+
+  TEST_CASE("the prefilter is skipped on request and with user patterns") {
+    Fixture f;
+    Matcher every(f.table, *f.extractor, true);
+    CHECK(every.next_candidate("abc\ndef\n", 2) == 2);
+    CHECK(every.next_candidate("abc", 3) == std::string_view::npos);
+    CHECK(f.matcher.next_candidate("abc\ndef\n", 0) == std::string_view::npos);
+    const auto patterned = FieldExtractor::create({"E(?P<code>\\d+)"});
+    Matcher with_pattern(f.table, *patterned.extractor, false);
+    CHECK(with_pattern.next_candidate("abc", 0) == 0);
+  }
+
+  TEST_CASE("pattern codes are shown even when unknown") {
+    Fixture f;
+    const auto patterned = FieldExtractor::create({"E(?P<code>\\d+)"});
+    Matcher m(f.table, *patterned.extractor, false);
+    LineFindings findings;
+    m.scan_line("E9999", findings);
+    CHECK(m.decide_line(findings, "E9999").shown.size() == 1);
+  }
+
+  TEST_CASE("windows of a long line look for coinone, the last one too") {
+    Fixture f;
+    LineFindings findings;
+    f.matcher.scan_window("x error_code=9999 ", '\n', false, 0, findings);
+    f.matcher.scan_window("x error_code=9999 and COINONE", '\n', true, 18, findings);
+    CHECK(findings.mentions_coinone());
+    CHECK(f.matcher.decide(findings).shown.size() == 1);
+  }
+}

@@ -1,0 +1,374 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "coinone_annotate/report/summary.h"
+
+#ifndef COINONE_TEST_DATA_DIR
+#define COINONE_TEST_DATA_DIR "tests"
+#endif
+
+using namespace coinone;
+
+namespace {
+
+constexpr int64_t kNineFifteen = 1795166102;  // 2026-11-20 09:15:02 UTC (calendar.timegm)
+
+struct Fixture {
+  std::shared_ptr<const CodeTable> table = std::make_shared<CodeTable>(builtin_code_table());
+  Summary summary{table};
+
+  Verdict verdict(std::initializer_list<const char*> codes, size_t more = 0) const {
+    Verdict made;
+    for (const char* code : codes) made.shown.push_back({code, table->find(code)});
+    made.more = more;
+    return made;
+  }
+  void record(uint64_t line, std::string_view text, std::initializer_list<const char*> codes,
+              size_t more = 0) {
+    summary.record(line, text, verdict(codes, more));
+  }
+  std::string text(bool color = false) const {
+    std::string out;
+    summary.render_text(out, color);
+    return out;
+  }
+  std::string json() const {
+    std::string out;
+    summary.render_json(out);
+    return out;
+  }
+};
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The codes in a golden-summary line, as the matcher finds them there: every "error_code":"N",
+// distinct, in order. The golden input uses only this shape, so this is enough of an oracle.
+std::vector<std::string> golden_codes(std::string_view line) {
+  constexpr std::string_view kKey = "\"error_code\":\"";
+  std::vector<std::string> codes;
+  for (size_t at = line.find(kKey); at != std::string_view::npos; at = line.find(kKey, at)) {
+    at += kKey.size();
+    std::string code(line.substr(at, line.find('"', at) - at));
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+  }
+  return codes;
+}
+
+}  // namespace
+
+TEST_SUITE("summary") {
+  TEST_CASE("codes are sorted by count, then numerically") {
+    Fixture f;
+    f.summary.begin_file("bot.log");
+    f.record(1, "x", {"107"});
+    f.record(2, "x", {"12"});
+    f.record(3, "x", {"4"});
+    f.record(4, "x", {"131", "103"});
+    f.record(5, "x", {"131"});
+    f.summary.end_file(5, 10, false);
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(contains(json, "\"by_code\":{\"131\":2,\"4\":1,\"12\":1,\"103\":1,\"107\":1}"));
+    // Categories by count, then name: Access & Auth 2 (4, 12), V2 Nonce 2, then the ones.
+    CHECK(contains(json,
+                   "\"by_category\":{\"Access & Auth\":2,\"V2 Nonce / Signature\":2,"
+                   "\"Order / Balance\":1,\"Parameter / Format\":1}"));
+    const std::string text = f.text();
+    CAPTURE(text);
+    const size_t at_131 = text.find("  131  V2 Nonce");
+    const size_t at_4 = text.find("    4  Access & Auth");
+    const size_t at_107 = text.find("  107  Parameter / Format");
+    CHECK(at_131 < at_4);
+    CHECK(at_4 < at_107);
+    CHECK(at_107 != std::string::npos);
+  }
+
+  TEST_CASE("totals, more and per-file counts") {
+    Fixture f;
+    f.summary.begin_file("a.log");
+    f.record(3, "x", {"103"});
+    f.record(9, "x", {"103", "131"}, 2);
+    f.summary.end_file(10, 2048, false);
+    f.summary.begin_file("b.log");
+    f.summary.end_file(0, 0, true);
+    f.summary.begin_file("c.log");
+    f.record(1, "x", {"131"});
+    f.summary.end_file(1, 100, false);
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(
+        json.starts_with("{\"lines\":11,\"bytes\":2148,\"files_failed\":1,\"annotated\":3,"
+                         "\"errors\":6,\"more\":2,\"untimed\":3,"));
+    CHECK(contains(json,
+                   "\"files\":["
+                   "{\"name\":\"a.log\",\"lines\":10,\"bytes\":2048,\"annotated\":2,"
+                   "\"errors\":5,\"more\":2,\"failed\":false},"
+                   "{\"name\":\"b.log\",\"lines\":0,\"bytes\":0,\"annotated\":0,"
+                   "\"errors\":0,\"more\":0,\"failed\":true},"
+                   "{\"name\":\"c.log\",\"lines\":1,\"bytes\":100,\"annotated\":1,"
+                   "\"errors\":1,\"more\":0,\"failed\":false}]"));
+    const std::string text = f.text();
+    CAPTURE(text);
+    CHECK(contains(text, "  read       3 files (1 failed), 11 lines, 2.1 KiB\n"));
+    CHECK(contains(text, "  annotated  3 lines, 6 codes (2 beyond the 8 shown per line)\n"));
+    CHECK(contains(text, "     10  2.0 KiB          2      5  a.log\n"));
+    CHECK(contains(text, "      0      0 B          0      0  b.log (failed)\n"));
+    CHECK(contains(text, "1 annotated line without") == false);
+    CHECK(contains(text, "no annotated line starts with a timestamp"));
+  }
+
+  TEST_CASE("first and last place, across files") {
+    Fixture f;
+    f.summary.begin_file("bot.log.1");
+    f.record(7, "2026-11-20T09:15:02Z x", {"131"});
+    f.record(8, "no time", {"131"});
+    f.summary.end_file(8, 80, false);
+    f.summary.begin_file("bot.log");
+    f.record(2, "[2026-11-20 10:00:00] x", {"131"});
+    f.record(4, "2026-11-20T11:00:00+09:00 x", {"103"});
+    f.summary.end_file(4, 40, false);
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(contains(json,
+                   "\"count\":3,"
+                   "\"first\":{\"file\":\"bot.log.1\",\"line\":7,"
+                   "\"time\":\"2026-11-20T09:15:02Z\"},"
+                   "\"last\":{\"file\":\"bot.log\",\"line\":2,"
+                   "\"time\":\"2026-11-20T10:00:00Z\"}}"));
+    CHECK(contains(json,
+                   "\"first\":{\"file\":\"bot.log\",\"line\":4,"
+                   "\"time\":\"2026-11-20T02:00:00Z\"}"));
+    const std::string text = f.text();
+    CAPTURE(text);
+    CHECK(contains(text,
+                   "   131  bot.log.1:7 (2026-11-20 09:15:02Z)  "
+                   "bot.log:2 (2026-11-20 10:00:00Z)\n"));
+    CHECK(contains(text, "   103  bot.log:4 (2026-11-20 02:00:00Z)    (once)\n"));
+  }
+
+  TEST_CASE("unknown codes have their own section") {
+    Fixture f;
+    f.record(1, "x", {"9999"});
+    f.record(2, "x", {"9999", "103"});
+    f.record(3, "x", {"88888888888888888888888"});  // longer than any integer type
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(contains(json, "\"unknown\":{\"9999\":2,\"88888888888888888888888\":1}"));
+    CHECK(contains(json, "\"by_category\":{\"unknown\":3,\"Order / Balance\":1}"));
+    CHECK(contains(json,
+                   "{\"code\":\"9999\",\"known\":false,\"category\":\"unknown\","
+                   "\"meaning\":\"not in the code table\",\"advice\":null,"
+                   "\"retry\":null,\"count\":2,"
+                   "\"first\":{\"file\":\"-\",\"line\":1,\"time\":null}"));
+    const std::string text = f.text();
+    CAPTURE(text);
+    CHECK(contains(text,
+                   "Unknown codes (not in the code table)\n"
+                   "  count                     code\n"
+                   "      2                     9999\n"
+                   "      1  88888888888888888888888\n"));
+    CHECK_FALSE(contains(text, "  9999  unknown"));  // not in the known-code table
+  }
+
+  TEST_CASE("exact JSON for a tiny run (written by hand)") {
+    Fixture f;
+    f.summary.begin_file("a\"b.log");
+    f.record(1, "2026-11-20T09:15:02Z x", {"103"});
+    f.record(2, "no time", {"5000"}, 1);
+    f.summary.end_file(2, 50, false);
+    CHECK(f.json() ==
+          "{\"lines\":2,\"bytes\":50,\"files_failed\":0,\"annotated\":2,\"errors\":3,\"more\":1,"
+          "\"untimed\":1,"
+          "\"by_code\":{\"103\":1,\"5000\":1},"
+          "\"by_category\":{\"Order / Balance\":1,\"unknown\":1},"
+          "\"unknown\":{\"5000\":1},"
+          "\"files\":[{\"name\":\"a\\\"b.log\",\"lines\":2,\"bytes\":50,\"annotated\":2,"
+          "\"errors\":3,\"more\":1,\"failed\":false}],"
+          "\"codes\":["
+          "{\"code\":\"103\",\"known\":true,\"category\":\"Order / Balance\","
+          "\"meaning\":\"Lack of balance\",\"advice\":\"check-funds\",\"retry\":false,"
+          "\"count\":1,"
+          "\"first\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02Z\"},"
+          "\"last\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02Z\"}},"
+          "{\"code\":\"5000\",\"known\":false,\"category\":\"unknown\","
+          "\"meaning\":\"not in the code table\",\"advice\":null,\"retry\":null,\"count\":1,"
+          "\"first\":{\"file\":\"a\\\"b.log\",\"line\":2,\"time\":null},"
+          "\"last\":{\"file\":\"a\\\"b.log\",\"line\":2,\"time\":null}}],"
+          "\"timeline\":{\"bucket_seconds\":1,\"bucket\":\"1s\","
+          "\"start\":\"2026-11-20T09:15:02Z\",\"end\":\"2026-11-20T09:15:03Z\",\"untimed\":1,"
+          "\"lines\":[1],\"categories\":{\"Order / Balance\":[1],\"unknown\":[0]}}}\n");
+  }
+
+  TEST_CASE("an empty run") {
+    Fixture f;
+    CHECK(f.json() ==
+          "{\"lines\":0,\"bytes\":0,\"files_failed\":0,\"annotated\":0,\"errors\":0,\"more\":0,"
+          "\"untimed\":0,\"by_code\":{},\"by_category\":{},\"unknown\":{},\"files\":[],"
+          "\"codes\":[],\"timeline\":null}\n");
+    CHECK(f.text() ==
+          "coinone-annotate summary\n"
+          "  read       0 files, 0 lines, 0 B\n"
+          "  annotated  none: no Coinone error code was found\n");
+    Verdict empty;
+    f.summary.record(1, "2026-11-20T09:15:02Z", empty);  // ignored
+    CHECK(contains(f.json(), "\"annotated\":0,"));
+  }
+
+  TEST_CASE("file names are escaped in JSON and made printable in text") {
+    Fixture f;
+    f.summary.begin_file("q\"\\\n\x1b[31m\xff\xc3\xa9.log");
+    f.record(1, "x", {"103"});
+    f.summary.end_file(1, 1, false);
+    const std::string json = f.json();
+    CHECK(contains(json, "\"name\":\"q\\\"\\\\\\u000a\\u001b[31m\\ufffd\xc3\xa9.log\""));
+    const std::string text = f.text();
+    CHECK(contains(text, "q\"\\??[31m\xff\xc3\xa9.log:1"));
+    CHECK_FALSE(contains(text, "\x1b"));
+  }
+
+  TEST_CASE("colour only when asked") {
+    Fixture f;
+    f.record(1, "2026-11-20T09:15:02Z", {"103", "9999"});
+    CHECK_FALSE(contains(f.text(false), "\x1b["));
+    const std::string colored = f.text(true);
+    CHECK(contains(colored, "\x1b[1mBy code\x1b[0m"));
+    CHECK(contains(colored, "\x1b[35mcheck-funds\x1b[0m"));
+    CHECK(contains(colored, "\x1b[33m9999\x1b[0m"));
+  }
+
+  TEST_CASE("timeline scale for spans of seconds, hours and days") {
+    const struct {
+      const char* what;
+      int64_t first, last, grain, width;
+      size_t count;
+    } cases[] = {
+        {"one instant", kNineFifteen, kNineFifteen, 1, 1, 1},
+        {"30 seconds", kNineFifteen, kNineFifteen + 30, 1, 1, 31},
+        {"39 seconds", kNineFifteen, kNineFifteen + 39, 1, 1, 40},
+        {"40 seconds need 2s", kNineFifteen, kNineFifteen + 40, 1, 2, 21},
+        {"3 minutes", kNineFifteen, kNineFifteen + 180, 1, 5, 37},
+        {"15 minutes", kNineFifteen, kNineFifteen + 900, 1, 30, 31},
+        {"2 hours", kNineFifteen, kNineFifteen + 7200, 1, 300, 25},
+        {"8 hours", kNineFifteen, kNineFifteen + 8 * 3600, 1, 900, 33},
+        {"1 day", kNineFifteen, kNineFifteen + 86400, 1, 3600, 25},
+        {"3 days", kNineFifteen, kNineFifteen + 3 * 86400, 1, 7200, 37},
+        {"12 days", kNineFifteen, kNineFifteen + 12 * 86400, 1, 43200, 25},
+        {"60 days", kNineFifteen, kNineFifteen + 60 * 86400, 1, 172800, 31},
+        {"1 year", kNineFifteen, kNineFifteen + 365 * 86400, 1, 2 * 604800, 27},
+        {"30 s at minute grain", kNineFifteen, kNineFifteen + 30, 60, 60, 1},
+        {"3 days at hour grain", kNineFifteen, kNineFifteen + 3 * 86400, 3600, 7200, 37},
+        {"10 days at day grain", kNineFifteen, kNineFifteen + 10 * 86400, 86400, 86400, 11},
+        {"before 1970", -100, 100, 1, 10, 21},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.what);
+      const TimelineScale scale = choose_timeline_scale(c.first, c.last, c.grain, 40);
+      CHECK(scale.width == c.width);
+      CHECK(scale.count == c.count);
+      CHECK(scale.start % scale.width == 0);
+      CHECK(scale.start <= c.first);
+      CHECK(c.last < scale.start + static_cast<int64_t>(scale.count) * scale.width);
+    }
+    // Centuries: beyond the nice widths, whole multiples of 52 weeks, still at most 40 buckets.
+    const TimelineScale wide = choose_timeline_scale(0, 200LL * 365 * 86400, 1, 40);
+    CHECK(wide.width % (52 * 604800) == 0);
+    CHECK(wide.count <= 40);
+  }
+
+  TEST_CASE("timeline text: bucket unit, rows, labels") {
+    Fixture f;
+    f.record(1, "2026-11-20T09:00:00Z", {"131"});
+    f.record(2, "2026-11-20T09:00:30Z", {"131"});
+    f.record(3, "2026-11-20T21:00:00Z", {"103"});
+    f.record(4, "no time", {"103"});
+    const std::string text = f.text();
+    CAPTURE(text);
+    // 12 h span -> 30m columns, 25 of them, from 09:00 to 21:30.
+    CHECK(contains(text, "Timeline (30m per column)\n"));
+    CHECK(contains(text, "  all annotated lines   │█" + std::string(23, ' ') + "▄│ 3\n"));
+    CHECK(contains(text, "  V2 Nonce / Signature  │█" + std::string(24, ' ') + "│ 2\n"));
+    CHECK(contains(text, "  Order / Balance       │" + std::string(24, ' ') + "█│ 1\n"));
+    CHECK(contains(text, "2026-11-20 09:00:00Z .. 2026-11-20 21:30:00Z\n"));
+    CHECK(contains(text, "  1 annotated line without a leading timestamp not shown\n"));
+  }
+
+  TEST_CASE("the timeline coarsens but keeps every count") {
+    Fixture f;
+    // One error a second for 70,000 seconds: 140,000 cells at one-second slots (two rows).
+    const uint64_t kLines = 70'000;
+    for (uint64_t i = 0; i < kLines; ++i) {
+      const std::string line = format_timestamp(kNineFifteen + static_cast<int64_t>(i));
+      f.record(i + 1, line, {"131"});
+    }
+    const std::string json = f.json();
+    const size_t at = json.find("\"lines\":[");
+    REQUIRE(at != std::string::npos);
+    uint64_t total = 0;
+    std::istringstream counts(json.substr(at + 9, json.find(']', at) - at - 9));
+    for (std::string n; std::getline(counts, n, ',');) total += std::stoull(n);
+    CHECK(total == kLines);
+    // 70,000 s is 19.4 h: 30m columns, which the minute grain divides.
+    CHECK(contains(json, "\"bucket_seconds\":1800,"));
+  }
+
+  TEST_CASE("syslog year is a setting") {
+    Fixture f;
+    f.summary.set_syslog_year(SyslogYear{2026});
+    f.record(1, "Nov 20 09:15:02 host bot: x", {"103"});
+    CHECK(contains(f.json(), "\"time\":\"2026-11-20T09:15:02Z\""));
+  }
+
+  TEST_CASE("format_duration and format_bytes") {
+    CHECK(format_duration(1) == "1s");
+    CHECK(format_duration(30) == "30s");
+    CHECK(format_duration(60) == "1m");
+    CHECK(format_duration(900) == "15m");
+    CHECK(format_duration(5400) == "90m");
+    CHECK(format_duration(21600) == "6h");
+    CHECK(format_duration(86400) == "1d");
+    CHECK(format_duration(172800) == "2d");
+    CHECK(format_duration(604800) == "1w");
+    CHECK(format_duration(52 * 604800) == "52w");
+    CHECK(format_bytes(0) == "0 B");
+    CHECK(format_bytes(1023) == "1023 B");
+    CHECK(format_bytes(1024) == "1.0 KiB");
+    CHECK(format_bytes(100456) == "98.1 KiB");
+    CHECK(format_bytes(1048575) == "1.0 MiB");
+    CHECK(format_bytes(3ULL << 30) == "3.0 GiB");
+  }
+
+  TEST_CASE("golden text report (tests/golden-summary/basic)") {
+    Fixture f;
+    const std::string dir = COINONE_TEST_DATA_DIR "/golden-summary/";
+    const std::string log = slurp(dir + "basic.log");
+    f.summary.begin_file("basic.log");
+    uint64_t number = 0;
+    for (size_t at = 0; at < log.size();) {
+      const size_t end = log.find('\n', at);
+      const std::string_view line(log.data() + at, end - at);
+      ++number;
+      const std::vector<std::string> codes = golden_codes(line);
+      Verdict verdict;
+      for (const std::string& code : codes) verdict.shown.push_back({code, f.table->find(code)});
+      f.summary.record(number, line, verdict);
+      at = end + 1;
+    }
+    f.summary.end_file(number, log.size(), false);
+    CHECK(f.text() == slurp(dir + "basic.expected"));
+  }
+}
