@@ -2,33 +2,32 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
-#include <optional>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
-#include "coinone_annotate/output/annotator.h"
-#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
-#include "coinone_annotate/output/fd_writer.h"
-#include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/input/follow_source.h"
+#include "coinone_annotate/input/source.h"
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/match/matcher.h"
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/output/fd_writer.h"
+#include "coinone_annotate/output/printer.h"
 #include "coinone_annotate/report/metrics.h"
 #include "coinone_annotate/report/metrics_server.h"
-#include "coinone_annotate/output/printer.h"
-#include "coinone_annotate/search/searcher.h"
-#include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/report/summary.h"
-#include "coinone_annotate/input/source.h"
+#include "coinone_annotate/search/searcher.h"
 
 namespace coinone {
 
@@ -99,7 +98,7 @@ class Pipeline {
   FdWriter out_{STDOUT_FILENO};
   Printer printer_;
   Matcher matcher_;
-  std::optional<Summary> summary_;  // with --summary
+  std::optional<Summary> summary_;    // with --summary
   std::unique_ptr<Metrics> metrics_;  // with --metrics
   std::unique_ptr<MetricsServer> metrics_server_;
   uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
@@ -119,9 +118,8 @@ std::unique_ptr<Pipeline> Pipeline::build(const Config& config) {
     spdlog::error("--template: {}", annotator.error);
     return nullptr;
   }
-  return std::unique_ptr<Pipeline>(new Pipeline(config, std::move(table),
-                                                std::move(extractor.extractor),
-                                                std::move(annotator.annotator)));
+  return std::unique_ptr<Pipeline>(new Pipeline(
+      config, std::move(table), std::move(extractor.extractor), std::move(annotator.annotator)));
 }
 
 Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
@@ -133,7 +131,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       printer_(out_, *annotator_, config.printer),
       matcher_(table_, *extractor_, config.every_line_is_candidate),
       summary_(config.summary == Config::Summary::kNone ? std::nullopt
-                                                         : std::optional<Summary>(table_)),
+                                                        : std::optional<Summary>(table_)),
       metrics_(config.metrics_address.empty() ? nullptr
                                               : std::make_unique<Metrics>(code_labels(*table_))),
       searcher_(matcher_, printer_, search_options()) {}

@@ -91,8 +91,7 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                  "Line buffer capacity in bytes (longer lines are streamed in pieces)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
       ->group("");  // for tests: hidden from --help
-  app.add_flag("--no-prefilter", config.every_line_is_candidate,
-               "Give every line to the matcher")
+  app.add_flag("--no-prefilter", config.every_line_is_candidate, "Give every line to the matcher")
       ->group("");
 
   try {
@@ -112,7 +111,9 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     return outcome;
   }
   if (config.inputs.empty()) config.inputs.push_back("-");
-  config.annotator.lang = lang == "ko" ? Lang::kKorean : lang == "both" ? Lang::kBoth : Lang::kEnglish;
+  config.annotator.lang = lang == "ko"     ? Lang::kKorean
+                          : lang == "both" ? Lang::kBoth
+                                           : Lang::kEnglish;
   config.annotator.color = resolve_color(color, STDOUT_FILENO);
   config.summary_color = resolve_color(color, STDERR_FILENO);
   if (summary->count() != 0)

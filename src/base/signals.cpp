@@ -34,7 +34,8 @@ bool SignalEvents::install() {
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (const int signal_number : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
+  for (const int signal_number : {SIGTERM, SIGINT, SIGHUP})
+    ::sigaction(signal_number, &action, nullptr);
   return true;
 }
 

@@ -1,13 +1,13 @@
 #include "coinone_annotate/input/checkpoint.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace coinone {
 
@@ -53,13 +53,18 @@ bool apply_line(std::string_view line, Checkpoint& cp) {
     return true;
   }
   if (!parse_number(value, number)) return false;
-  if (key == "device") cp.identity.device = number;
-  else if (key == "inode") cp.identity.inode = number;
+  if (key == "device")
+    cp.identity.device = number;
+  else if (key == "inode")
+    cp.identity.inode = number;
   else if (key == "fingerprint_size" && number <= FileIdentity::kFingerprintBytes)
     cp.identity.fingerprint_size = static_cast<uint32_t>(number);
-  else if (key == "fingerprint") cp.identity.fingerprint = number;
-  else if (key == "offset") cp.offset = number;
-  else return false;
+  else if (key == "fingerprint")
+    cp.identity.fingerprint = number;
+  else if (key == "offset")
+    cp.offset = number;
+  else
+    return false;
   return true;
 }
 
@@ -82,7 +87,8 @@ std::optional<FileIdentity> identify(int fd) {
   id.device = static_cast<uint64_t>(st.st_dev);
   id.inode = static_cast<uint64_t>(st.st_ino);
   const auto size = static_cast<uint64_t>(st.st_size < 0 ? 0 : st.st_size);
-  id.fingerprint_size = static_cast<uint32_t>(std::min<uint64_t>(size, FileIdentity::kFingerprintBytes));
+  id.fingerprint_size =
+      static_cast<uint32_t>(std::min<uint64_t>(size, FileIdentity::kFingerprintBytes));
   id.fingerprint = prefix_hash(fd, id.fingerprint_size).value_or(0);
   return id;
 }
@@ -102,7 +108,8 @@ LoadedCheckpoint load_checkpoint(const std::string& state_path) {
   }
   std::string text;
   char buffer[4096];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+    text.append(buffer, static_cast<size_t>(n));
   ::close(fd);
   if (text.rfind(kHeader, 0) != 0) return {std::nullopt, "not a coinone-annotate state file"};
   Checkpoint cp;
@@ -122,8 +129,8 @@ LoadedCheckpoint load_checkpoint(const std::string& state_path) {
 std::string save_checkpoint(const std::string& state_path, const Checkpoint& cp) {
   const std::string temporary = state_path + ".tmp";
   const std::string text = fmt::format(
-      "{}\npath={}\ndevice={}\ninode={}\nfingerprint_size={}\nfingerprint={}\noffset={}\n",
-      kHeader, cp.path, cp.identity.device, cp.identity.inode, cp.identity.fingerprint_size,
+      "{}\npath={}\ndevice={}\ninode={}\nfingerprint_size={}\nfingerprint={}\noffset={}\n", kHeader,
+      cp.path, cp.identity.device, cp.identity.inode, cp.identity.fingerprint_size,
       cp.identity.fingerprint, cp.offset);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fmt::format("{}: {}", temporary, std::strerror(errno));

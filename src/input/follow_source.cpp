@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/base/syscalls.h"
@@ -49,10 +49,9 @@ FollowSource::FollowSource(FollowOptions options) : options_(std::move(options))
   // The directory is watched rather than the file: it reports writes to the file and also the
   // creation of a new file under the followed name after a rotation.
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ >= 0 &&
-      ::inotify_add_watch(inotify_fd_, directory_of(options_.path).c_str(),
-                          IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-                              IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
+  if (inotify_fd_ >= 0 && ::inotify_add_watch(inotify_fd_, directory_of(options_.path).c_str(),
+                                              IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
+                                                  IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
     ::close(inotify_fd_);
     inotify_fd_ = -1;  // polling it is
   }
@@ -108,7 +107,8 @@ void FollowSource::open_rotated_predecessor(const Checkpoint& saved) {
         offset_ = saved.offset;
         ::lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);
         pending_path_switch_ = true;
-        start_note_ = fmt::format("{} was rotated to {}; finishing it first", options_.path, candidate);
+        start_note_ =
+            fmt::format("{} was rotated to {}; finishing it first", options_.path, candidate);
         break;
       }
       ::close(fd);
@@ -257,10 +257,11 @@ void FollowSource::collect_events() {
 // comes next. The old file is found among the rotated names by inode.
 bool FollowSource::open_missed_rotation() {
   collect_events();
-  const auto old = std::find_if(rotated_to_.begin(), rotated_to_.end(), [&](const std::string& name) {
-    const auto id = stat_path(name);
-    return id && id->same_inode(identity_);
-  });
+  const auto old =
+      std::find_if(rotated_to_.begin(), rotated_to_.end(), [&](const std::string& name) {
+        const auto id = stat_path(name);
+        return id && id->same_inode(identity_);
+      });
   if (old == rotated_to_.end()) {
     rotated_to_.clear();  // renamed out of the directory, or deleted: nothing to go by
     return false;

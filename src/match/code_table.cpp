@@ -46,7 +46,8 @@ std::string parse_entry(std::string_view line, CodeEntry& entry) {
   const auto fields = split_tabs(line);
   if (fields.size() < 5 || fields.size() > 6)
     return "expected 5 or 6 TAB-separated fields (code, category, advice, retry, english, "
-           "[korean]), found " + std::to_string(fields.size());
+           "[korean]), found " +
+           std::to_string(fields.size());
   const auto code = parse_code(fields[0]);
   if (!code) return "code '" + std::string(fields[0]) + "' is not a number of 1 to 9 digits";
   if (*code == 0) return "code 0 means success and cannot be an error";
@@ -56,8 +57,12 @@ std::string parse_entry(std::string_view line, CodeEntry& entry) {
   if (fields[3] != "yes" && fields[3] != "no")
     return "retry must be yes or no, found '" + std::string(fields[3]) + "'";
   if (fields[4].empty()) return "empty English meaning";
-  entry = CodeEntry{*code, std::string(fields[1]), *advice, fields[3] == "yes",
-                    std::string(fields[4]), fields.size() == 6 ? std::string(fields[5]) : ""};
+  entry = CodeEntry{*code,
+                    std::string(fields[1]),
+                    *advice,
+                    fields[3] == "yes",
+                    std::string(fields[4]),
+                    fields.size() == 6 ? std::string(fields[5]) : ""};
   return {};
 }
 

@@ -33,14 +33,22 @@ struct Needles32 {
 };
 
 Needles16 needles_sse2(std::string_view a, std::string_view b) {
-  return {_mm_set1_epi8(a.front()), _mm_set1_epi8(a.back()), _mm_set1_epi8(b.front()),
-          _mm_set1_epi8(b.back()),  a.size() - 1,           b.size() - 1};
+  return {_mm_set1_epi8(a.front()),
+          _mm_set1_epi8(a.back()),
+          _mm_set1_epi8(b.front()),
+          _mm_set1_epi8(b.back()),
+          a.size() - 1,
+          b.size() - 1};
 }
 
 __attribute__((target("avx2"))) inline Needles32 needles_avx2(std::string_view a,
-                                                                     std::string_view b) {
-  return {_mm256_set1_epi8(a.front()), _mm256_set1_epi8(a.back()), _mm256_set1_epi8(b.front()),
-          _mm256_set1_epi8(b.back()),  a.size() - 1,              b.size() - 1};
+                                                              std::string_view b) {
+  return {_mm256_set1_epi8(a.front()),
+          _mm256_set1_epi8(a.back()),
+          _mm256_set1_epi8(b.front()),
+          _mm256_set1_epi8(b.back()),
+          a.size() - 1,
+          b.size() - 1};
 }
 
 // Bit i of a mask: word a (and, for the two-word masks, word b) may start at p + i: its first
@@ -69,15 +77,13 @@ __attribute__((target("avx2"))) inline __m256i lower_avx2(const char* p) {
                          _mm256_set1_epi8(0x20));
 }
 
-__attribute__((target("avx2"))) inline uint32_t mask1_avx2(const char* p,
-                                                           const Needles32& n) {
+__attribute__((target("avx2"))) inline uint32_t mask1_avx2(const char* p, const Needles32& n) {
   const __m256i hit = _mm256_and_si256(_mm256_cmpeq_epi8(lower_avx2(p), n.a_first),
                                        _mm256_cmpeq_epi8(lower_avx2(p + n.a_last_at), n.a_last));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
 }
 
-__attribute__((target("avx2"))) inline uint32_t mask2_avx2(const char* p,
-                                                           const Needles32& n) {
+__attribute__((target("avx2"))) inline uint32_t mask2_avx2(const char* p, const Needles32& n) {
   const __m256i first = lower_avx2(p);
   const __m256i hit_a = _mm256_and_si256(_mm256_cmpeq_epi8(first, n.a_first),
                                          _mm256_cmpeq_epi8(lower_avx2(p + n.a_last_at), n.a_last));
@@ -93,22 +99,22 @@ __attribute__((target("avx2"))) inline uint32_t mask2_avx2(const char* p,
 // stopped the scan; leaves `at` where the scalar tail must start. A macro rather than a template
 // because the AVX2 copy must be compiled for AVX2 as a whole for the intrinsics to inline (a
 // call per 32 bytes cost 7% of the run time on the 1% corpus).
-#define COINONE_SCAN_LOOP(needles_of, mask_of, width)                                       \
-  const size_t reach = std::max(a.size(), b.size()) - 1;                                  \
-  if (at + reach + (width) > text.size()) return true;                                     \
-  const auto needles = needles_of(a, b);                                                   \
-  const size_t final_at = text.size() - reach - (width);                                  \
-  for (size_t step = at;; step += (width)) {                                               \
-    const size_t start = step < final_at ? step : final_at;                                \
-    uint32_t mask = mask_of(text.data() + start, needles);                                 \
-    if (start < step) mask &= ~0u << (step - start);                                       \
-    for (; mask != 0; mask &= mask - 1) {                                                  \
-      const size_t hit = start + static_cast<size_t>(__builtin_ctz(mask));                 \
-      if (either_at(text, hit, a, b) && !visit(context, hit)) return false;                \
-    }                                                                                      \
-    if (start == final_at) break;                                                          \
-  }                                                                                        \
-  at = final_at + (width); /* the scalar tail checks where only the shorter word fits */   \
+#define COINONE_SCAN_LOOP(needles_of, mask_of, width)                                    \
+  const size_t reach = std::max(a.size(), b.size()) - 1;                                 \
+  if (at + reach + (width) > text.size()) return true;                                   \
+  const auto needles = needles_of(a, b);                                                 \
+  const size_t final_at = text.size() - reach - (width);                                 \
+  for (size_t step = at;; step += (width)) {                                             \
+    const size_t start = step < final_at ? step : final_at;                              \
+    uint32_t mask = mask_of(text.data() + start, needles);                               \
+    if (start < step) mask &= ~0u << (step - start);                                     \
+    for (; mask != 0; mask &= mask - 1) {                                                \
+      const size_t hit = start + static_cast<size_t>(__builtin_ctz(mask));               \
+      if (either_at(text, hit, a, b) && !visit(context, hit)) return false;              \
+    }                                                                                    \
+    if (start == final_at) break;                                                        \
+  }                                                                                      \
+  at = final_at + (width); /* the scalar tail checks where only the shorter word fits */ \
   return true;
 
 bool one_word(std::string_view a, std::string_view b) {
@@ -165,7 +171,7 @@ const ScanKind kBestScan = choose_scan_kind();
 }  // namespace
 
 void for_each_either_with(ScanKind kind, std::string_view text, size_t from, std::string_view a,
-                         std::string_view b, WordVisitor visit, void* context) {
+                          std::string_view b, WordVisitor visit, void* context) {
   size_t at = from;
 #if defined(__x86_64__)
   if (kind == ScanKind::kAvx2 && !scan_avx2(text, at, a, b, visit, context)) return;

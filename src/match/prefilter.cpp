@@ -58,7 +58,8 @@ bool is_candidate_at(std::string_view block, size_t at) {
 }
 
 size_t find_candidate(std::string_view block, size_t from) {
-  for (size_t at = find_word(block, from, "code"); at != kNpos; at = find_word(block, at + 1, "code"))
+  for (size_t at = find_word(block, from, "code"); at != kNpos;
+       at = find_word(block, at + 1, "code"))
     if (error_name_start(block, at) != kNpos && value_may_be_code(block, at + 4)) return at;
   return kNpos;
 }

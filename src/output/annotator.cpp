@@ -139,7 +139,8 @@ void Annotator::append_text(const Verdict& verdict, std::string& out) const {
     else
       out += render_unknown(shown.digits);
   }
-  if (verdict.more != 0) out += with_space(colorize(fmt::format("[coinone +{} more]", verdict.more), "2"));
+  if (verdict.more != 0)
+    out += with_space(colorize(fmt::format("[coinone +{} more]", verdict.more), "2"));
 }
 
 void Annotator::append_json_member(const Verdict& verdict, std::string& out) const {

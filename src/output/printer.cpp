@@ -1,6 +1,5 @@
 #include "coinone_annotate/output/printer.h"
 
-
 namespace coinone {
 
 Printer::Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options)
@@ -55,8 +54,7 @@ void Printer::emit_piece(std::string_view bytes, bool borrowed) {
     out_.write(bytes);
 }
 
-void Printer::line_end(std::string_view rest, std::string_view terminator,
-                       const Verdict& verdict) {
+void Printer::line_end(std::string_view rest, std::string_view terminator, const Verdict& verdict) {
   const bool had_pieces = in_line_;
   in_line_ = false;
   uint64_t offset = 0;  // offset in the line of the first byte of what is written below
@@ -101,9 +99,8 @@ void Printer::write_content(std::string_view bytes, bool borrowed) {
     out_.write(bytes);
 }
 
-void Printer::write_annotated(std::string_view content, bool borrowed,
-                              std::string_view terminator, const Verdict& verdict,
-                              uint64_t content_offset) {
+void Printer::write_annotated(std::string_view content, bool borrowed, std::string_view terminator,
+                              const Verdict& verdict, uint64_t content_offset) {
   ++annotated_lines_;
   scratch_.clear();
   if (options_.format == OutputFormat::kJson && json_.is_one_object()) {

@@ -1,13 +1,13 @@
 #include "coinone_annotate/output/spool.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace coinone {
 
@@ -17,9 +17,11 @@ Spool::~Spool() {
 
 bool Spool::open() {
   const char* dir = std::getenv("TMPDIR");
-  fd_ = ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  fd_ =
+      ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ < 0) fd_ = ::memfd_create("coinone-annotate-spool", MFD_CLOEXEC);
-  if (fd_ < 0) error_ = fmt::format("cannot keep a long line in a temporary file: {}", std::strerror(errno));
+  if (fd_ < 0)
+    error_ = fmt::format("cannot keep a long line in a temporary file: {}", std::strerror(errno));
   return fd_ >= 0;
 }
 

@@ -4,8 +4,9 @@
 // Brotli support; CPPHTTPLIB_OPENSSL_SUPPORT adds members to httplib::Request and the client
 // classes, so code compiled without it disagrees with the library about their layout: an ODR
 // violation, undefined behaviour even where it happens to work (these handlers do not touch the
-// moved members today). `pkg-config --cflags cpp-httplib` supplies the definitions. With a header-only
-// cpp-httplib built without OpenSSL, define COINONE_HTTPLIB_WITHOUT_OPENSSL to skip this check.
+// moved members today). `pkg-config --cflags cpp-httplib` supplies the definitions. With a
+// header-only cpp-httplib built without OpenSSL, define COINONE_HTTPLIB_WITHOUT_OPENSSL to skip
+// this check.
 #if !defined(CPPHTTPLIB_OPENSSL_SUPPORT) && !defined(COINONE_HTTPLIB_WITHOUT_OPENSSL)
 #error \
     "compile with the flags of `pkg-config --cflags cpp-httplib` (-DCPPHTTPLIB_OPENSSL_SUPPORT ...)"

@@ -101,7 +101,7 @@ class Searcher::ScanHelper {
   }
 
   std::unique_ptr<FieldExtractor> extractor_;  // its own RE2 objects (FieldExtractor::clone)
-  Matcher matcher_;  // its own: matchers keep per-call state
+  Matcher matcher_;                            // its own: matchers keep per-call state
   LineFindings findings_;
   std::vector<DeferredLine> lines_;
   std::mutex mutex_;
@@ -253,13 +253,13 @@ void Searcher::drain() {
 size_t Searcher::emit_block(std::string_view block) {
   Emitter emitter(*this, block);
   size_t annotated = 0;
-  matcher_.for_each_annotated_line(
-      block, findings_,
-      [&](size_t line_start, size_t line_end, std::string_view content,
-          std::string_view terminator, const Verdict& verdict) {
-        emitter.annotated(line_start, line_end, content, terminator, verdict);
-        ++annotated;
-      });
+  matcher_.for_each_annotated_line(block, findings_,
+                                   [&](size_t line_start, size_t line_end, std::string_view content,
+                                       std::string_view terminator, const Verdict& verdict) {
+                                     emitter.annotated(line_start, line_end, content, terminator,
+                                                       verdict);
+                                     ++annotated;
+                                   });
   emitter.finish();
   return annotated;
 }
@@ -271,9 +271,8 @@ void Searcher::replay(std::string_view block, const std::vector<DeferredLine>& l
     replay_verdict_.clear();
     for (const auto& [digits, entry] : line.codes) replay_verdict_.shown.push_back({digits, entry});
     replay_verdict_.more = line.more;
-    emitter.annotated(line.start, line.end,
-                      block.substr(line.start, line.content_size), line.terminator,
-                      replay_verdict_);
+    emitter.annotated(line.start, line.end, block.substr(line.start, line.content_size),
+                      line.terminator, replay_verdict_);
   }
   emitter.finish();
 }
@@ -299,8 +298,8 @@ void Searcher::Emitter::finish() {
     searcher_.result_.lines += count_newlines(block_.substr(counted_to_));
 }
 
-void Searcher::end_line(std::string_view rest, std::string_view terminator,
-                        const Verdict& verdict, uint64_t line_number) {
+void Searcher::end_line(std::string_view rest, std::string_view terminator, const Verdict& verdict,
+                        uint64_t line_number) {
   sink_.line_end(rest, terminator, verdict);
   if (!verdict.empty() && options_.on_annotated)
     options_.on_annotated(options_.count_lines ? line_number : 0, rest, verdict);

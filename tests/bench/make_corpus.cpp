@@ -29,11 +29,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <map>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <map>
 #include <vector>
 
 #include "coinone_annotate/match/code_table.h"
@@ -983,7 +983,6 @@ double parse_rate(const char* flag, const std::string& s) {
     usage_error(std::string("bad ") + flag + " (want a number from 0 to 1): " + s);
   return v;
 }
-
 
 }  // namespace
 

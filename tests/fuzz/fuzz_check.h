@@ -34,9 +34,9 @@ namespace coinone::fuzz {
   std::abort();
 }
 
-#define FUZZ_CHECK(cond, detail)                                                    \
-  do {                                                                              \
-    if (!(cond)) ::coinone::fuzz::fail(__FILE__, __LINE__, #cond, (detail));        \
+#define FUZZ_CHECK(cond, detail)                                             \
+  do {                                                                       \
+    if (!(cond)) ::coinone::fuzz::fail(__FILE__, __LINE__, #cond, (detail)); \
   } while (false)
 
 // A line as the searcher sees it: content, then "\n", "\r\n" or "" (a last line without one).

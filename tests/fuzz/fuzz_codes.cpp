@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/match/code_table.h"
 #include "coinone_annotate/match/verdict.h"
+#include "coinone_annotate/output/annotator.h"
 #include "fuzz_check.h"
 
 namespace {
@@ -114,7 +114,8 @@ void check_merge(const CodeTable& parsed) {
       Verdict verdict;
       for (size_t i = from; i < digits.size() && verdict.shown.size() < Verdict::kMaxShown; ++i)
         verdict.shown.push_back({digits[i], merged->find(digits[i])});
-      if (verdict.shown.size() < Verdict::kMaxShown) verdict.shown.push_back({"1000000000", nullptr});
+      if (verdict.shown.size() < Verdict::kMaxShown)
+        verdict.shown.push_back({"1000000000", nullptr});
       verdict.more = digits.size() - from;
       std::string text;
       made.annotator->append_text(verdict, text);
@@ -138,7 +139,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(parsed.error_line >= 1, parsed.error);
     FUZZ_CHECK(parsed.error_line <= coinone::fuzz::split_lines(text).size(), parsed.error);
     bool on_a_data_line = false;
-    for (const auto& line : lines) on_a_data_line = on_a_data_line || line.number == parsed.error_line;
+    for (const auto& line : lines)
+      on_a_data_line = on_a_data_line || line.number == parsed.error_line;
     FUZZ_CHECK(on_a_data_line, "the failure names a blank or comment line: " + parsed.error);
     return 0;
   }

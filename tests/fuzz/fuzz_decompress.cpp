@@ -42,8 +42,8 @@ using coinone::ReadResult;
 constexpr size_t kCap = size_t{8} << 20;
 
 struct Decoded {
-  std::string bytes;    // the first kCap bytes
-  uint64_t total = 0;   // all of them
+  std::string bytes;   // the first kCap bytes
+  uint64_t total = 0;  // all of them
   void add(std::string_view more) {
     total += more.size();
     if (bytes.size() < kCap) bytes.append(more.substr(0, kCap - bytes.size()));
@@ -164,8 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!expected) return 0;
   FUZZ_CHECK(end.message.empty(), "the reference decoder accepted it: " + end.message);
   FUZZ_CHECK(decoded.total == expected->total,
-             std::to_string(decoded.total) + " bytes, expected " +
-                 std::to_string(expected->total));
+             std::to_string(decoded.total) + " bytes, expected " + std::to_string(expected->total));
   FUZZ_CHECK(decoded.bytes == expected->bytes,
              coinone::fuzz::first_difference(expected->bytes, decoded.bytes));
   return 0;

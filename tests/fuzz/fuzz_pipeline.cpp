@@ -35,14 +35,14 @@
 #include <string_view>
 #include <vector>
 
-#include "coinone_annotate/output/annotator.h"
-#include "coinone_annotate/match/code_table.h"
-#include "coinone_annotate/output/fd_writer.h"
-#include "coinone_annotate/match/field_extractor.h"
-#include "coinone_annotate/output/json_object.h"
 #include "coinone_annotate/input/line_buffer.h"
+#include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/match/line_findings.h"
 #include "coinone_annotate/match/matcher.h"
+#include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/output/fd_writer.h"
+#include "coinone_annotate/output/json_object.h"
 #include "coinone_annotate/output/printer.h"
 #include "coinone_annotate/search/searcher.h"
 #include "fuzz_check.h"
@@ -67,10 +67,12 @@ RunOptions decode_options(uint8_t byte, size_t size) {
   static constexpr size_t kCapacities[] = {1, 7, 64, 4096, LineBuffer::kDefaultCapacity};
   static constexpr size_t kWriterCapacities[] = {1, 64, 4096, 65536};
   static constexpr size_t kReadSizes[] = {SIZE_MAX, 1, 3, 4096};
-  return RunOptions{kCapacities[(byte & 7u) % 5u], kWriterCapacities[size % 4],
+  return RunOptions{kCapacities[(byte & 7u) % 5u],
+                    kWriterCapacities[size % 4],
                     kReadSizes[(byte >> 5) & 3u],
                     (byte & 8u) != 0 ? OutputFormat::kJson : OutputFormat::kText,
-                    (byte & 16u) != 0, (byte & 128u) == 0};
+                    (byte & 16u) != 0,
+                    (byte & 128u) == 0};
 }
 
 // Built once: the table, the extractor and the annotator are immutable and reused.
@@ -151,8 +153,8 @@ class StructureChecker {
       const bool annotated = check_line(line);
       lines.push_back({output.substr(start, at_ - start), annotated});
     }
-    FUZZ_CHECK(at_ == out_.size(), "output goes on after the last input line: " +
-                                       std::string(out_.substr(at_, 200)));
+    FUZZ_CHECK(at_ == out_.size(),
+               "output goes on after the last input line: " + std::string(out_.substr(at_, 200)));
     return lines;
   }
 
@@ -242,8 +244,8 @@ class StructureChecker {
       if (const CodeEntry* entry = table_.find(digits)) {
         expect("\",\"category\":\"" + json_escaped(entry->category) + "\",\"meaning\":\"" +
                    json_escaped(entry->english) + "\",\"advice\":\"" +
-                   std::string(advice_name(entry->advice)) + "\",\"retry\":" +
-                   (entry->retryable ? "true" : "false") + "}",
+                   std::string(advice_name(entry->advice)) +
+                   "\",\"retry\":" + (entry->retryable ? "true" : "false") + "}",
                "JSON known element");
       } else {
         expect("\",\"category\":\"unknown\",\"meaning\":\"not in the code table\"}",
@@ -322,8 +324,8 @@ void check_against_oracle(const std::string& input, const RunOptions& options,
     const Line& line = lines[i];
     findings.clear();
     coinone::testing::reference_extract(line.content, findings);
-    const std::string expected = render(line, matcher.decide_line(findings, line.content),
-                                        options.format);
+    const std::string expected =
+        render(line, matcher.decide_line(findings, line.content), options.format);
     if (output[i].bytes == expected) continue;
     coinone::fuzz::fail(__FILE__, __LINE__, "output line differs from the reference extractor's",
                         "line " + std::to_string(i + 1) + ": " +

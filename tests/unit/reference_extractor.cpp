@@ -17,8 +17,7 @@ bool is_name_byte(char c) {
 
 const RE2& field_pattern() {
   static const RE2 kPattern(
-      R"((?i)(error[_-]?code|result)[\\"' \t]*(?:=>|:|=)[\\"' \t]*:?([a-z0-9_]*))",
-      RE2::Latin1);
+      R"((?i)(error[_-]?code|result)[\\"' \t]*(?:=>|:|=)[\\"' \t]*:?([a-z0-9_]*))", RE2::Latin1);
   return kPattern;
 }
 
@@ -29,8 +28,8 @@ void reference_extract(std::string_view line, LineFindings& findings) {
   re2::StringPiece groups[3];
   bool any_code = false;
   LineFindings results;  // results and context count only on lines with codes
-  for (size_t pos = 0; pos < line.size() &&
-                       field_pattern().Match(input, pos, line.size(), RE2::UNANCHORED, groups, 3);) {
+  for (size_t pos = 0; pos < line.size() && field_pattern().Match(input, pos, line.size(),
+                                                                  RE2::UNANCHORED, groups, 3);) {
     const size_t name_at = static_cast<size_t>(groups[1].data() - line.data());
     pos = name_at + 1;  // every name is looked at, even inside another field's value
     if (name_at > 0 && is_name_byte(line[name_at - 1])) continue;

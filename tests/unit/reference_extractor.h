@@ -3,9 +3,8 @@
 // extractor (no prefilter, no literal scans), so the two agreeing over seeded random corpora
 // says that the fast path loses nothing.
 #pragma once
-#include <string_view>
-
 #include <string>
+#include <string_view>
 
 #include "coinone_annotate/match/line_findings.h"
 #include "coinone_annotate/match/matcher.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "coinone_annotate/output/sink.h"
 #include "coinone_annotate/input/source.h"
+#include "coinone_annotate/output/sink.h"
 
 namespace coinone::testing {
 
@@ -44,8 +44,12 @@ class RecordingSink final : public Sink {
     std::vector<std::string> codes;
     size_t more = 0;
   };
-  void passthrough(std::string_view b) override { calls.push_back({'p', std::string(b), {}, {}, 0}); }
-  void line_piece(std::string_view b) override { calls.push_back({'c', std::string(b), {}, {}, 0}); }
+  void passthrough(std::string_view b) override {
+    calls.push_back({'p', std::string(b), {}, {}, 0});
+  }
+  void line_piece(std::string_view b) override {
+    calls.push_back({'c', std::string(b), {}, {}, 0});
+  }
   void line_end(std::string_view rest, std::string_view term, const Verdict& v) override {
     Call call{'e', std::string(rest), std::string(term), {}, v.more};
     for (const auto& shown : v.shown) call.codes.emplace_back(shown.digits);

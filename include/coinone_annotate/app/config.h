@@ -8,24 +8,24 @@
 #include <string>
 #include <vector>
 
-#include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/input/line_buffer.h"
+#include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/output/printer.h"
 
 namespace coinone {
 
 struct Config {
-  std::vector<std::string> inputs;     // paths; "-" is standard input
-  std::string codes_file;              // --codes, empty for none
-  std::vector<std::string> patterns;   // --pattern
-  AnnotatorOptions annotator;          // --lang, --template, resolved --color
-  PrinterOptions printer;              // --format, --only-errors
+  std::vector<std::string> inputs;    // paths; "-" is standard input
+  std::string codes_file;             // --codes, empty for none
+  std::vector<std::string> patterns;  // --pattern
+  AnnotatorOptions annotator;         // --lang, --template, resolved --color
+  PrinterOptions printer;             // --format, --only-errors
   enum class Summary { kNone, kText, kJson };
-  Summary summary = Summary::kNone;    // --summary[=text|json], written to stderr at the end
-  bool summary_color = false;          // resolved --color for stderr
-  bool follow = false;                 // -F/--follow: follow the one input file by name
-  std::string state_file;              // --state, with --follow
-  std::string metrics_address;         // --metrics HOST:PORT, empty for none
+  Summary summary = Summary::kNone;  // --summary[=text|json], written to stderr at the end
+  bool summary_color = false;        // resolved --color for stderr
+  bool follow = false;               // -F/--follow: follow the one input file by name
+  std::string state_file;            // --state, with --follow
+  std::string metrics_address;       // --metrics HOST:PORT, empty for none
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
 };

@@ -78,7 +78,7 @@ class FollowSource final : public Source {
   FollowOptions options_;
   int fd_ = -1;
   FileIdentity identity_;
-  uint64_t offset_ = 0;           // bytes of the current file read so far
+  uint64_t offset_ = 0;  // bytes of the current file read so far
   int inotify_fd_ = -1;
   bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
   bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
@@ -92,8 +92,8 @@ class FollowSource final : public Source {
   // Position of the file read before the current one, for bytes of it still unconsumed.
   Checkpoint previous_;
   uint64_t read_since_switch_ = 0;
-  Checkpoint saved_;              // what the state file holds
-  bool unsaved_ = false;          // committed_ is ahead of saved_
+  Checkpoint saved_;      // what the state file holds
+  bool unsaved_ = false;  // committed_ is ahead of saved_
   std::chrono::steady_clock::time_point next_save_{};
   std::string start_note_;
 };

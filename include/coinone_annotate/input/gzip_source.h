@@ -23,18 +23,18 @@
 //      "truncated gzip data at compressed byte N"  the input ended inside a member.
 //    N is a 0-based offset in the compressed input. For a CRC-32 or length mismatch it is the
 //    start of the member's 8-byte trailer. For a bad member header (method, reserved flags,
-//    header CRC) it is where isa-l stopped reading the header: just after it for a CRC mismatch. For other corruption it is the number of bytes isa-l
-//    had consumed when it gave up, less the whole bytes still in its 64-bit bit buffer: the fault
-//    lies just before N. Of 2000 random one-byte corruptions of tests/fixtures/plain.log.gz,
-//    368 were data errors to zlib too: N equalled zlib's total_in for 357 of them; for the other
-//    11, all bad Huffman tables in a block header ("invalid distances set"), isa-l noticed 2 to
-//    115 bytes later. For truncation N is the length of the input, where more was expected.
-//    Corrupt data usually decodes as wrong bytes for a while before anything is invalid, so the
-//    bytes handed out before the message end with some garbage. isa-l is more lenient than zlib
-//    there (on those 2000 inputs zlib's output was always a prefix of ours, ours at most 3383
-//    bytes longer), and how much garbage comes out depends a little on how the input arrives:
-//    fed 1 to 9 bytes per read, isa-l's careful path stopped 9 to 89 bytes earlier than its fast
-//    path in 6 of 400 mutated gzip and zstd inputs.
+//    header CRC) it is where isa-l stopped reading the header: just after it for a CRC mismatch.
+//    For other corruption it is the number of bytes isa-l had consumed when it gave up, less the
+//    whole bytes still in its 64-bit bit buffer: the fault lies just before N. Of 2000 random
+//    one-byte corruptions of tests/fixtures/plain.log.gz, 368 were data errors to zlib too: N
+//    equalled zlib's total_in for 357 of them; for the other 11, all bad Huffman tables in a block
+//    header ("invalid distances set"), isa-l noticed 2 to 115 bytes later. For truncation N is the
+//    length of the input, where more was expected. Corrupt data usually decodes as wrong bytes for
+//    a while before anything is invalid, so the bytes handed out before the message end with some
+//    garbage. isa-l is more lenient than zlib there (on those 2000 inputs zlib's output was always
+//    a prefix of ours, ours at most 3383 bytes longer), and how much garbage comes out depends a
+//    little on how the input arrives: fed 1 to 9 bytes per read, isa-l's careful path stopped 9 to
+//    89 bytes earlier than its fast path in 6 of 400 mutated gzip and zstd inputs.
 //  - A failure of the raw source (its errno) is returned as it is, once the bytes decoded before
 //    it are handed out.
 //  - The outcome that ends the stream (end of input or a failure) is sticky: every later read()

@@ -17,8 +17,8 @@
 namespace coinone {
 
 struct ReadResult {
-  size_t size = 0;  // bytes read; 0 with no error and no wake means end of input
-  int error = 0;    // errno of a failed read, else 0
+  size_t size = 0;      // bytes read; 0 with no error and no wake means end of input
+  int error = 0;        // errno of a failed read, else 0
   std::string message;  // a reason for failures that errno cannot name (corrupt data), else empty
   bool wake = false;    // nothing read yet, but a signal asks the caller to look up (follow mode)
 };

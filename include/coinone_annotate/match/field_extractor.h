@@ -12,8 +12,8 @@
 // Quotes and backslashes around names and values are skipped, so JSON escaped at any depth,
 // Python and Ruby reprs, Node's inspect, logfmt, YAML, CSV cells with doubled quotes and Go or
 // Java struct dumps all reduce to the same shape. An error code is a token of digits, not
-// followed by '.' and a digit nor by a control or non-ASCII byte, whose value is not zero. Prose ("error code 131") has no
-// separator after a name and is not a field.
+// followed by '.' and a digit nor by a control or non-ASCII byte, whose value is not zero. Prose
+// ("error code 131") has no separator after a name and is not a field.
 //
 // Text may be a window of a long line: `prev` is the byte before it, and when `final` is false
 // a field ending in the last kLookahead bytes is left for the next window, which must start at

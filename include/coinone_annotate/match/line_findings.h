@@ -17,7 +17,7 @@
 namespace coinone {
 
 struct FoundCode {
-  std::string digits;  // no leading zeros, at least one digit, never "0"
+  std::string digits;         // no leading zeros, at least one digit, never "0"
   bool from_pattern = false;  // found by a --pattern rather than an error_code field
 };
 

@@ -78,7 +78,9 @@ void Matcher::for_each_annotated_line(std::string_view block, LineFindings& find
     if (candidate == std::string_view::npos) return;
     const void* before = candidate == 0 ? nullptr : ::memrchr(block.data(), '\n', candidate);
     const size_t line_start =
-        before == nullptr ? 0 : static_cast<size_t>(static_cast<const char*>(before) - block.data()) + 1;
+        before == nullptr
+            ? 0
+            : static_cast<size_t>(static_cast<const char*>(before) - block.data()) + 1;
     const size_t line_end = block.find('\n', candidate);
     std::string_view content = block.substr(line_start, line_end - line_start);
     std::string_view terminator = "\n";

@@ -12,8 +12,8 @@
 namespace coinone {
 
 struct ShownCode {
-  std::string_view digits;   // the code as found, normalised
-  const CodeEntry* entry;    // null for a code that is not in the table
+  std::string_view digits;  // the code as found, normalised
+  const CodeEntry* entry;   // null for a code that is not in the table
 };
 
 struct Verdict {

@@ -64,8 +64,8 @@ class Annotator {
   std::shared_ptr<const CodeTable> table_;
   AnnotatorOptions options_;
   std::vector<std::string> category_colors_;  // SGR code per entry
-  std::vector<std::string> text_;  // per table entry, with its leading space
-  std::vector<std::string> json_;  // per table entry
+  std::vector<std::string> text_;             // per table entry, with its leading space
+  std::vector<std::string> json_;             // per table entry
 };
 
 // Appends s as the inside of a JSON string (quotes not included).

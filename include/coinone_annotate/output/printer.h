@@ -64,11 +64,11 @@ class Printer final : public Sink {
   FdWriter& out_;
   const Annotator* annotator_;
   PrinterOptions options_;
-  std::string scratch_;           // annotation text, reused
-  JsonObjectScanner json_;        // shape of the current line
-  bool in_line_ = false;          // pieces of the current line were given
-  std::string held_;              // JSON mode: bytes from the closing brace on
-  Spool spool_;                   // --only-errors: pieces of the current long line
+  std::string scratch_;     // annotation text, reused
+  JsonObjectScanner json_;  // shape of the current line
+  bool in_line_ = false;    // pieces of the current line were given
+  std::string held_;        // JSON mode: bytes from the closing brace on
+  Spool spool_;             // --only-errors: pieces of the current long line
   uint64_t annotated_lines_ = 0;
 };
 

@@ -42,8 +42,8 @@
 #include <vector>
 
 #include "coinone_annotate/match/code_table.h"
-#include "coinone_annotate/report/timestamp.h"
 #include "coinone_annotate/match/verdict.h"
+#include "coinone_annotate/report/timestamp.h"
 
 namespace coinone {
 

@@ -24,15 +24,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 #include "coinone_annotate/input/line_buffer.h"
+#include "coinone_annotate/input/source.h"
 #include "coinone_annotate/match/line_findings.h"
 #include "coinone_annotate/match/matcher.h"
 #include "coinone_annotate/output/sink.h"
-#include "coinone_annotate/input/source.h"
 
 namespace coinone {
 
@@ -55,11 +55,11 @@ struct SearchOptions {
 };
 
 struct SearchResult {
-  bool read_failed = false;   // the source failed; error holds the reason
-  bool output_failed = false; // the sink failed; the run should stop
+  bool read_failed = false;    // the source failed; error holds the reason
+  bool output_failed = false;  // the sink failed; the run should stop
   std::string error;
-  uint64_t lines = 0;         // lines seen, when counted (a last line without terminator counts)
-  uint64_t bytes = 0;         // bytes read
+  uint64_t lines = 0;  // lines seen, when counted (a last line without terminator counts)
+  uint64_t bytes = 0;  // bytes read
 };
 
 class Searcher {
@@ -141,8 +141,8 @@ class Searcher {
 
   // State of a line longer than the buffer.
   bool in_long_line_ = false;
-  bool held_cr_ = false;   // a piece ended in '\r', which may begin a "\r\n" terminator
-  std::string window_;     // carry + newest piece, the text the matcher looks at
+  bool held_cr_ = false;     // a piece ended in '\r', which may begin a "\r\n" terminator
+  std::string window_;       // carry + newest piece, the text the matcher looks at
   char window_prev_ = '\n';  // the byte before window_
 
   bool may_use_helper_ = false;            // options.parallel, and two CPUs to run on

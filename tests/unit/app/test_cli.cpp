@@ -50,9 +50,11 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("bad arguments exit with status 2") {
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"--lang", "fr"}, {"--format", "xml"}, {"--color", "sometimes"}, {"--bogus"},
-             {"--buffer-size", "0"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--lang", "fr"},
+                                                                  {"--format", "xml"},
+                                                                  {"--color", "sometimes"},
+                                                                  {"--bogus"},
+                                                                  {"--buffer-size", "0"}}) {
       const auto p = parse(args);
       CHECK_FALSE(p.ok);
       CHECK(p.exit_code == kExitTrouble);

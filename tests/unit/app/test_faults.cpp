@@ -3,7 +3,6 @@
 // status, the message, and that the output up to the fault is exactly what it should be: no
 // byte lost, none repeated.
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -24,15 +23,15 @@ constexpr std::string_view kNote = " [coinone 103 Order / Balance: Lack of balan
 
 // The fault plan, read by the fake system calls below.
 struct Plan {
-  int read_fd = -1;            // the input file's descriptor is the one with fd > 2 read
+  int read_fd = -1;             // the input file's descriptor is the one with fd > 2 read
   size_t read_chunk = 1 << 20;  // at most this many bytes per read
-  int read_error = 0;          // fail reads with this errno once read_error_after bytes are read
+  int read_error = 0;           // fail reads with this errno once read_error_after bytes are read
   size_t read_error_after = 0;
-  int write_error = 0;         // fail writes with this errno once write_error_after bytes are out
+  int write_error = 0;  // fail writes with this errno once write_error_after bytes are out
   size_t write_error_after = 0;
-  bool interrupt = false;      // EINTR on every other call
-  bool again = false;          // EAGAIN on every other read (a non-blocking stdin)
-  std::string output;          // what reached "stdout"
+  bool interrupt = false;  // EINTR on every other call
+  bool again = false;      // EAGAIN on every other read (a non-blocking stdin)
+  std::string output;      // what reached "stdout"
   size_t read_total = 0;
   unsigned calls = 0;
 } plan;
@@ -167,9 +166,10 @@ TEST_SUITE("faults") {
       int status;
       const char* message;
     };
-    for (const Case c : {Case{EPIPE, 0, ""},
-                         Case{ENOSPC, 2, "coinone-annotate: standard output: No space left on device\n"},
-                         Case{EIO, 2, "coinone-annotate: standard output: Input/output error\n"}}) {
+    for (const Case c :
+         {Case{EPIPE, 0, ""},
+          Case{ENOSPC, 2, "coinone-annotate: standard output: No space left on device\n"},
+          Case{EIO, 2, "coinone-annotate: standard output: Input/output error\n"}}) {
       CAPTURE(c.error);
       plan = Plan{};
       plan.write_error = c.error;

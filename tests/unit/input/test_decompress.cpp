@@ -210,11 +210,11 @@ std::string gzip_member(std::string_view text) {
 std::string gzip_member_with_header_fields(std::string_view text, size_t name_size = 7) {
   const std::string plain_member = gzip_member(text);
   std::string header("\x1f\x8b\x08\x1e\0\0\0\0\0\xff", 10);  // FLG: 2|4|8|16
-  header += std::string("\x04\0ab\x00\x00", 6);                      // XLEN 4, subfield "ab"
+  header += std::string("\x04\0ab\x00\x00", 6);              // XLEN 4, subfield "ab"
   header += std::string(name_size, 'n') + '\0';
   header += std::string("a comment") + '\0';
-  const uint32_t crc = crc32_gzip_refl(0, reinterpret_cast<const uint8_t*>(header.data()),
-                                       header.size());
+  const uint32_t crc =
+      crc32_gzip_refl(0, reinterpret_cast<const uint8_t*>(header.data()), header.size());
   header += static_cast<char>(crc & 0xff);
   header += static_cast<char>((crc >> 8) & 0xff);
   return header + plain_member.substr(10);  // isa-l's own header has no optional fields
@@ -440,8 +440,8 @@ TEST_SUITE("decompress") {
       const size_t header_size = 10 + 6 + 8 + 10 + 2;
       const Drained got = decompress_memory(flip_byte(gz, header_size - 1), 3);
       CHECK(got.bytes.empty());
-      CHECK(got.end.message == "corrupt gzip data at compressed byte " +
-                                   std::to_string(header_size));
+      CHECK(got.end.message ==
+            "corrupt gzip data at compressed byte " + std::to_string(header_size));
     }
   }
 

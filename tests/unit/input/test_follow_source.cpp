@@ -3,7 +3,6 @@
 // thread and sees nothing until read() is called, so each case sets the files up first and then
 // reads exactly the bytes it expects (a read past them would wait for the file to change).
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdio>

@@ -1,13 +1,12 @@
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <string>
 
-#include "coinone_annotate/input/source.h"
 #include "coinone_annotate/base/syscalls.h"
+#include "coinone_annotate/input/source.h"
 
 using namespace coinone;
 
@@ -50,8 +49,14 @@ TEST_SUITE("source") {
     sys::Table fake = sys::real_table();
     fake.read = [](int, void* buf, size_t) -> ssize_t {
       ++calls;
-      if (calls == 1) { errno = EINTR; return -1; }
-      if (calls == 2) { errno = EAGAIN; return -1; }
+      if (calls == 1) {
+        errno = EINTR;
+        return -1;
+      }
+      if (calls == 2) {
+        errno = EAGAIN;
+        return -1;
+      }
       static_cast<char*>(buf)[0] = 'z';
       return 1;
     };
@@ -64,6 +69,4 @@ TEST_SUITE("source") {
     CHECK(buf[0] == 'z');
     CHECK(calls == 3);
   }
-
-
 }

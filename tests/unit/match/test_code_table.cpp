@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <cctype>
+#include <fstream>
 #include <sstream>
 
 #include "coinone_annotate/match/builtin_table.h"

@@ -56,12 +56,16 @@ TEST_SUITE("field_extractor") {
 
   TEST_CASE("look-alikes, prose and non-errors yield nothing") {
     const std::vector<std::string> cases = {
-        "http_error_code=103", "x-error-code: 103", "errorCodeCount: 5",
-        "error_code_description=103", "myerror_code=103", "2error_code=103",
-        "error_codes=103", "order failed with error code 131", "error code: 131",
-        R"({"error_code":"0"})", "error_code=00", R"({"error_code":null})",
-        R"({"error_code":""})", "error_code=103abc", "error_code=abc", "error_code=103.5",
-        "error_code=[103]", "error_code=-103", "error_code",
+        "http_error_code=103",  "x-error-code: 103",
+        "errorCodeCount: 5",    "error_code_description=103",
+        "myerror_code=103",     "2error_code=103",
+        "error_codes=103",      "order failed with error code 131",
+        "error code: 131",      R"({"error_code":"0"})",
+        "error_code=00",        R"({"error_code":null})",
+        R"({"error_code":""})", "error_code=103abc",
+        "error_code=abc",       "error_code=103.5",
+        "error_code=[103]",     "error_code=-103",
+        "error_code",
     };
     for (const auto& text : cases) {
       CAPTURE(text);

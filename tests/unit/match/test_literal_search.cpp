@@ -33,7 +33,8 @@ TEST_SUITE("literal_search") {
         }
       CAPTURE(size);
       CHECK(count_byte(text, '\n') == want);
-      if (size > 0) CHECK(count_byte(std::string_view(text).substr(1), '\n') == want - (text[0] == '\n'));
+      if (size > 0)
+        CHECK(count_byte(std::string_view(text).substr(1), '\n') == want - (text[0] == '\n'));
     }
   }
 
@@ -44,14 +45,16 @@ TEST_SUITE("literal_search") {
     if (best_scan_kind() == ScanKind::kAvx2) kinds.push_back(ScanKind::kAvx2);
 #endif
     std::mt19937 rng(99);
-    static const char* const kBits[] = {"error_code", "CODE", "codecode", "cxxe", "Result",
-                                        "x", "\n", "coinone", "ce", "\xff", "resul"};
+    static const char* const kBits[] = {"error_code", "CODE",    "codecode", "cxxe", "Result", "x",
+                                        "\n",         "coinone", "ce",       "\xff", "resul"};
     for (int round = 0; round < 300; ++round) {
       std::string text;
       for (auto n = rng() % 30; n > 0; --n) text += kBits[rng() % std::size(kBits)];
-      const std::pair<std::string_view, std::string_view> pairs[] = {
-          {"code", "code"}, {"result", "result"}, {"coinone", "coinone"}, {"code", "result"},
-          {"result", "code"}};
+      const std::pair<std::string_view, std::string_view> pairs[] = {{"code", "code"},
+                                                                     {"result", "result"},
+                                                                     {"coinone", "coinone"},
+                                                                     {"code", "result"},
+                                                                     {"result", "code"}};
       for (const auto& [a, b] : pairs) {
         for (size_t from = 0; from <= text.size(); from += 1 + rng() % 7) {
           const size_t want = find_either_with(ScanKind::kScalar, text, from, a, b);

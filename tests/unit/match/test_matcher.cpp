@@ -39,8 +39,7 @@ TEST_SUITE("matcher") {
     Fixture f;
     CHECK(f.shown(R"({"result":"success","error_code":"103"})").empty());
     CHECK(f.shown(R"({"result":"FAILURE","error_code":"103"})").empty());
-    CHECK(f.shown(R"({"result":"success","data":{"result":"error","error_code":"104"}})") ==
-          "104");
+    CHECK(f.shown(R"({"result":"success","data":{"result":"error","error_code":"104"}})") == "104");
   }
 
   TEST_CASE("unknown codes need Coinone context") {

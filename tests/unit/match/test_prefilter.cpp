@@ -45,15 +45,15 @@ TEST_SUITE("prefilter") {
   // finds a code, the prefilter must find a candidate, and the production extractor must find
   // the same codes. Random lines built from field fragments.
   TEST_CASE("never misses a field the extractor finds (seeded random lines)") {
-    static const char* const kNoise[] = {"x", "_", "-", " ", "\"", "'", "\\", ":", "=",
-                                         "result", "{", ",", "0", "1", "."};
+    static const char* const kNoise[] = {"x", "_",      "-", " ", "\"", "'", "\\", ":",
+                                         "=", "result", "{", ",", "0",  "1", "."};
     static const char* const kError[] = {"error", "Error", "ERROR", "eRRor", "erro", "rror"};
     static const char* const kJoin[] = {"", "_", "-", " ", "__"};
     static const char* const kCode[] = {"code", "Code", "CODE", "cOdE", "cod", "codes"};
     static const char* const kSkip[] = {"", "\"", "'", "\\\"", " ", "\t", "\"\"", "x"};
     static const char* const kSep[] = {":", "=", "=>", ">", "", "::", "=:"};
-    static const char* const kValue[] = {"0", "00", "103", "0103", "7", "1.5", "0.5", "103.",
-                                         "null", "", "1a", "0x1", "99999"};
+    static const char* const kValue[] = {"0",    "00",   "103", "0103", "7",   "1.5",  "0.5",
+                                         "103.", "null", "",    "1a",   "0x1", "99999"};
     const auto made = FieldExtractor::create({});
     std::mt19937 rng(20261124);
     auto pick = [&rng](const auto& parts) { return std::string(parts[rng() % std::size(parts)]); };
@@ -69,7 +69,8 @@ TEST_SUITE("prefilter") {
       made.extractor->extract(line, '\n', true, got);
       CAPTURE(line);
       REQUIRE(got.code_count() == want.code_count());
-      for (size_t c = 0; c < got.code_count(); ++c) CHECK(got.code(c).digits == want.code(c).digits);
+      for (size_t c = 0; c < got.code_count(); ++c)
+        CHECK(got.code(c).digits == want.code(c).digits);
       if (!want.has_codes()) continue;  // result fields matter only beside a code
       CHECK(got.result_error() == want.result_error());
       CHECK(got.result_other() == want.result_other());
@@ -79,4 +80,3 @@ TEST_SUITE("prefilter") {
     CHECK(with_code > 100);  // the generator does produce fields
   }
 }
-

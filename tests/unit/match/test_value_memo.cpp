@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <re2/re2.h>
 
 #include <random>
@@ -28,8 +27,8 @@ int match_length(std::string_view text) {
 TEST_SUITE("value_memo") {
   TEST_CASE("a value run is the separator bytes, then the token bytes after them") {
     CHECK(value_run_length(R"(":"103","error_msg":"x")") == 6);  // ":"103
-    CHECK(value_run_length(R"(\":\"405\",)") == 8);               // \":\"405
-    CHECK(value_run_length("=0 order_id=5") == 2);                // =0: a space ends a token
+    CHECK(value_run_length(R"(\":\"405\",)") == 8);              // \":\"405
+    CHECK(value_run_length("=0 order_id=5") == 2);               // =0: a space ends a token
     CHECK(value_run_length("=> :sym}") == 7);
     CHECK(value_run_length(": '131', x") == 6);
     CHECK(value_run_length("-1") == 0);

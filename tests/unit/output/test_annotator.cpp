@@ -85,10 +85,11 @@ TEST_SUITE("annotator") {
   }
 
   TEST_CASE("JSON member") {
-    CHECK(Fixture({"131", "9999"}, 2).json() ==
-          R"("coinone":[{"code":"131","category":"V2 Nonce / Signature",)"
-          R"("meaning":"V2 nonce must be bigger than last nonce","advice":"fix-nonce","retry":true},)"
-          R"({"code":"9999","category":"unknown","meaning":"not in the code table"},{"more":2}])");
+    CHECK(
+        Fixture({"131", "9999"}, 2).json() ==
+        R"("coinone":[{"code":"131","category":"V2 Nonce / Signature",)"
+        R"("meaning":"V2 nonce must be bigger than last nonce","advice":"fix-nonce","retry":true},)"
+        R"({"code":"9999","category":"unknown","meaning":"not in the code table"},{"more":2}])");
   }
 
   TEST_CASE("JSON escaping") {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "coinone_annotate/output/fd_writer.h"
 #include "coinone_annotate/base/syscalls.h"
+#include "coinone_annotate/output/fd_writer.h"
 #include "test_util.h"
 
 using namespace coinone;
@@ -78,7 +78,8 @@ TEST_SUITE("fd_writer") {
     reset(100000);
     FdWriter out(1, 4096);
     std::vector<std::string> spans;
-    for (int i = 0; i < 3000; ++i) spans.push_back(std::string(FdWriter::kMinBorrowed, char('a' + i % 26)));
+    for (int i = 0; i < 3000; ++i)
+      spans.push_back(std::string(FdWriter::kMinBorrowed, char('a' + i % 26)));
     std::string expected;
     for (int i = 0; i < 3000; ++i) {
       out.write_borrowed(spans[static_cast<size_t>(i)]);
@@ -115,8 +116,8 @@ TEST_SUITE("fd_writer") {
       out.write("0123456789abcdef");
       CHECK_FALSE(out.flush());
       CHECK(sink == "0123456789");  // everything up to the fault, nothing twice
-      CHECK(out.status() == (error == EPIPE ? FdWriter::Status::kBrokenPipe
-                                            : FdWriter::Status::kError));
+      CHECK(out.status() ==
+            (error == EPIPE ? FdWriter::Status::kBrokenPipe : FdWriter::Status::kError));
       CHECK(out.error_number() == error);
       CHECK_FALSE(out.write("more"));
     }

@@ -27,8 +27,8 @@ TEST_SUITE("json_object") {
 
   TEST_CASE("what is not one object") {
     for (const std::string line :
-         {R"({"a":1} {"b":2})", R"({"a":1} trailing)", R"(x {"a":1})", R"({"a":1)",
-          R"([{"a":1}])", R"({"a":[1})", "", "   ", R"({"a":"})"}) {
+         {R"({"a":1} {"b":2})", R"({"a":1} trailing)", R"(x {"a":1})", R"({"a":1)", R"([{"a":1}])",
+          R"({"a":[1})", "", "   ", R"({"a":"})"}) {
       CAPTURE(line);
       CHECK_FALSE(scan(line, 1000).is_one_object());
     }

@@ -50,7 +50,8 @@ TEST_SUITE("printer") {
           p.line_end("error_code=103", "\n", v);
         });
     CHECK(got.find(R"({"error_code":103,"coinone":[{"code":"103",)") == 0);
-    CHECK(got.find(R"("retry":false}]} )" "\n") != std::string::npos);
+    CHECK(got.find(R"("retry":false}]} )"
+                   "\n") != std::string::npos);
     CHECK(got.find("error_code=103" + std::string(kNote) + "\n") != std::string::npos);
   }
 

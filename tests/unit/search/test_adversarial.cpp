@@ -1,7 +1,6 @@
 // Inputs built to break the filter: each must pass through byte for byte, in bounded time and
 // memory, with the documented annotation.
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -19,7 +18,7 @@ using coinone::testing::StringSource;
 namespace {
 
 struct Run {
-  std::string text;   // the sink's reconstruction: annotations as <code>
+  std::string text;  // the sink's reconstruction: annotations as <code>
   double seconds = 0;
 };
 
@@ -120,7 +119,7 @@ TEST_SUITE("adversarial") {
     REQUIRE(::ftruncate(fd, 100) == 0);  // shrinks below what was read
     char rest[4096];
     const ReadResult r2 = opened.source->read(rest);
-    CHECK(r2.size == 0);   // the end of input, no error and no crash
+    CHECK(r2.size == 0);  // the end of input, no error and no crash
     CHECK(r2.error == 0);
     ::close(fd);
     ::unlink(path);

@@ -17,13 +17,22 @@ using namespace coinone;
 
 namespace {
 
-const char* const kShapes[] = {
-    R"({"result":"error","error_code":"103"})", R"({"result":"success","error_code":"0"})",
-    "2026-11-20 09:15:02,114 INFO bot: tick", "error_code=131 errorCode=104 error_code=131",
-    R"(msg="{\"errorCode\":\"9999\",\"result\":\"error\"}")", "coinone error_code=77777",
-    R"({'result': 'error', 'error_code': '306'})", "http_error_code=500", "ERROR: timeout",
-    "error_code: 0103", "{Result:error ErrorCode:3001}", "result=FAILURE error_code=103",
-    "error code 131", "", R"(  "error_code": "405",)", "errorCodeCount=3"};
+const char* const kShapes[] = {R"({"result":"error","error_code":"103"})",
+                               R"({"result":"success","error_code":"0"})",
+                               "2026-11-20 09:15:02,114 INFO bot: tick",
+                               "error_code=131 errorCode=104 error_code=131",
+                               R"(msg="{\"errorCode\":\"9999\",\"result\":\"error\"}")",
+                               "coinone error_code=77777",
+                               R"({'result': 'error', 'error_code': '306'})",
+                               "http_error_code=500",
+                               "ERROR: timeout",
+                               "error_code: 0103",
+                               "{Result:error ErrorCode:3001}",
+                               "result=FAILURE error_code=103",
+                               "error code 131",
+                               "",
+                               R"(  "error_code": "405",)",
+                               "errorCodeCount=3"};
 
 std::string random_input(std::mt19937& rng) {
   std::string out;

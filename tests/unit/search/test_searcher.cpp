@@ -52,13 +52,21 @@ std::string naive(const std::string& input) {
 
 // Realistic line shapes mixed with random bytes (NUL, CR, invalid UTF-8 included).
 std::string random_corpus(std::mt19937& rng, size_t lines) {
-  static const char* const kShapes[] = {
-      R"({"result":"error","error_code":"103"})", R"({"result":"success","error_code":"0"})",
-      "2026-11-20 09:15:02,114 INFO bot: tick", "error_code=131 errorCode=104",
-      R"(msg="{\"errorCode\":\"9999\",\"result\":\"error\"}")", "coinone error_code=77777",
-      R"({'result': 'error', 'error_code': '306'})", "http_error_code=500", "ERROR: timeout",
-      R"({"code":-2010,"msg":"insufficient"})", "error_code: 0103", "{Result:error ErrorCode:3001}",
-      "result=FAILURE error_code=103", "error code 131", ""};
+  static const char* const kShapes[] = {R"({"result":"error","error_code":"103"})",
+                                        R"({"result":"success","error_code":"0"})",
+                                        "2026-11-20 09:15:02,114 INFO bot: tick",
+                                        "error_code=131 errorCode=104",
+                                        R"(msg="{\"errorCode\":\"9999\",\"result\":\"error\"}")",
+                                        "coinone error_code=77777",
+                                        R"({'result': 'error', 'error_code': '306'})",
+                                        "http_error_code=500",
+                                        "ERROR: timeout",
+                                        R"({"code":-2010,"msg":"insufficient"})",
+                                        "error_code: 0103",
+                                        "{Result:error ErrorCode:3001}",
+                                        "result=FAILURE error_code=103",
+                                        "error code 131",
+                                        ""};
   std::string out;
   for (size_t i = 0; i < lines; ++i) {
     const auto kind = rng() % 10;
@@ -172,7 +180,8 @@ TEST_SUITE("searcher") {
     std::mt19937 rng(7);
     const std::string input = random_corpus(rng, 300);
     const std::string expected = naive(input);
-    for (const size_t capacity : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{4096}, size_t{1} << 20}) {
+    for (const size_t capacity :
+         {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{4096}, size_t{1} << 20}) {
       for (const size_t read_size : {size_t{1}, size_t{5}, size_t{4096}}) {
         CAPTURE(capacity);
         CAPTURE(read_size);
@@ -252,7 +261,8 @@ TEST_SUITE("searcher") {
       Searcher searcher(matcher, sink, options);
       StringSource source(input, 3);
       CHECK(searcher.search(source).lines == 7);
-      CHECK(seen == std::vector<std::pair<uint64_t, std::string>>{{2, "103"}, {5, "104"}, {7, "105"}});
+      CHECK(seen ==
+            std::vector<std::pair<uint64_t, std::string>>{{2, "103"}, {5, "104"}, {7, "105"}});
     }
   }
 
@@ -267,7 +277,8 @@ TEST_SUITE("searcher") {
     CHECK(parallel.numbers == sequential.numbers);
     CHECK(sequential.numbers.size() > 1000);
     // Dense enough that every block but the first goes to the helper (Searcher::kDenseBlock).
-    CHECK(sequential.numbers.size() * (size_t{1} << 20) / input.size() >= 2 * Searcher::kDenseBlock);
+    CHECK(sequential.numbers.size() * (size_t{1} << 20) / input.size() >=
+          2 * Searcher::kDenseBlock);
   }
 
   TEST_CASE("blocks scanned ahead on the helper: long lines, sparse stretches, checkpoints") {
