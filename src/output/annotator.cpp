@@ -4,11 +4,12 @@
 
 #include <array>
 
+#include "coinone_annotate/base/json_text.h"
+
 namespace coinone {
 
 namespace {
 
-constexpr std::string_view kUnknownMeaning = "not in the code table";
 // SGR colours given to categories in table order; unknown codes are bold red.
 constexpr std::array<std::string_view, 8> kPalette{"35", "33", "36", "34", "32", "95", "96", "93"};
 constexpr std::string_view kUnknownColor = "1;31";
@@ -34,20 +35,6 @@ std::string with_space(std::string_view text) {
 }
 
 }  // namespace
-
-void append_json_escaped(std::string_view s, std::string& out) {
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out += c;
-    }
-  }
-}
 
 Annotator::Result Annotator::create(std::shared_ptr<const CodeTable> table,
                                     const AnnotatorOptions& options) {
@@ -109,8 +96,8 @@ std::string Annotator::render_known(const CodeEntry& entry) const {
 std::string Annotator::render_unknown(std::string_view digits) const {
   const std::string text =
       options_.text_template.empty()
-          ? fmt::format("[coinone {} unknown: {}]", digits, kUnknownMeaning)
-          : render_fields(options_.text_template, digits, "unknown", kUnknownMeaning,
+          ? fmt::format("[coinone {} {}: {}]", digits, kUnknownCategory, kUnknownMeaning)
+          : render_fields(options_.text_template, digits, kUnknownCategory, kUnknownMeaning,
                           kUnknownMeaning, kUnknownMeaning, "", "");
   return with_space(colorize(text, kUnknownColor));
 }
@@ -119,7 +106,7 @@ std::string Annotator::render_json(const CodeEntry* entry, std::string_view digi
   std::string out = "{\"code\":\"";
   append_json_escaped(digits, out);
   out += "\",\"category\":\"";
-  append_json_escaped(entry ? std::string_view(entry->category) : "unknown", out);
+  append_json_escaped(entry ? std::string_view(entry->category) : kUnknownCategory, out);
   out += "\",\"meaning\":\"";
   append_json_escaped(entry ? meaning(*entry) : std::string(kUnknownMeaning), out);
   out += '"';

@@ -35,6 +35,10 @@ enum class Advice : uint8_t {
 };
 
 std::string_view advice_name(Advice advice);
+
+// What every output says of a code that the table does not hold: its category and meaning.
+inline constexpr std::string_view kUnknownCategory = "unknown";
+inline constexpr std::string_view kUnknownMeaning = "not in the code table";
 std::optional<Advice> parse_advice(std::string_view name);
 
 struct CodeEntry {

@@ -68,7 +68,4 @@ class Annotator {
   std::vector<std::string> json_;             // per table entry
 };
 
-// Appends s as the inside of a JSON string (quotes not included).
-void append_json_escaped(std::string_view s, std::string& out);
-
 }  // namespace coinone

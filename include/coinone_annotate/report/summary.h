@@ -12,17 +12,16 @@
 //     table reload during a follow does not leave dangling pointers), and the first and last
 //     place it was seen (file, line, the line's leading timestamp; see timestamp.h);
 //   - per category and per file: counts;
-//   - the timeline: counts per (time slot, row), rows being "all annotated lines" and each
-//     category. The final span is unknown while lines stream in, so slots start at one second
-//     and are re-bucketed at render time. When more than kMaxTimelineCells cells exist, slots
-//     coarsen to a minute, an hour, a day, a week (each divides every wider bucket width, so the
-//     render stays exact); at most ~100k map nodes, ~7 MB, whatever the log size.
+//   - the timeline (timeline.h): counts per (time slot, row), rows being "all annotated lines"
+//     and each category; at most ~100k map nodes, ~7 MB, whatever the log size.
 //
 // Counting rules. A line counts once as "annotated"; each code shown on it counts once for that
 // code, its category and the file ("errors"). Codes beyond Verdict::kMaxShown ("+N more") are
 // counted in the totals ("more", included in "errors") but belong to no code or category.
 // Unknown codes are counted by their digit string, under the category "unknown". Lines without a
 // leading timestamp count everywhere except in the timeline, and the report says how many.
+//
+// The recording is in summary.cpp, the two renderings in summary_text.cpp and summary_json.cpp.
 //
 // record() costs a map lookup per shown code and per timeline cell: 150-350 ns for a line with
 // two codes and an ISO timestamp (g++ 12 -O2), paid only on annotated lines. Rendering sorts by
@@ -31,7 +30,6 @@
 // Not thread-safe: one summary per run, fed by the thread that owns the output. Copyable and
 // movable (a value).
 #pragma once
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -43,27 +41,10 @@
 
 #include "coinone_annotate/match/code_table.h"
 #include "coinone_annotate/match/verdict.h"
+#include "coinone_annotate/report/timeline.h"
 #include "coinone_annotate/report/timestamp.h"
 
 namespace coinone {
-
-// How the timeline is cut: `count` buckets of `width` seconds from `start` (a multiple of
-// `width`, so bucket edges fall on round times in UTC).
-struct TimelineScale {
-  int64_t start = 0;
-  int64_t width = 1;
-  size_t count = 1;
-};
-
-// The narrowest "nice" width (1s 2s 5s 10s 15s 30s 1m 2m 5m 10m 15m 30m 1h 2h 3h 6h 12h 1d 2d
-// 1w 2w 4w 13w 52w, then multiples of 52w) that is a multiple of `grain` and cuts first..last
-// (inclusive) into at most `max_buckets` aligned buckets. Requires first <= last, grain >= 1
-// dividing 604800 or a multiple of it, max_buckets >= 2.
-TimelineScale choose_timeline_scale(int64_t first, int64_t last, int64_t grain, size_t max_buckets);
-
-// "1s", "15m", "6h", "1d", "2w": a bucket width as printed. Widths that are not a whole number
-// of the largest fitting unit fall back to a smaller one ("90m" rather than "1.5h").
-std::string format_duration(int64_t seconds);
 
 // "0 B", "999 B", "1.0 KiB", "98.1 KiB", "3.4 GiB" (binary units, one decimal).
 std::string format_bytes(uint64_t bytes);
@@ -72,8 +53,6 @@ class Summary {
  public:
   // Columns of the timeline sparklines.
   static constexpr size_t kTimelineBuckets = 40;
-  // Timeline (slot, row) cells kept before the slots coarsen.
-  static constexpr size_t kMaxTimelineCells = 100'000;
 
   // The table gives the order of the timeline rows (table order, then "unknown"), so that two
   // reports line up; what a code means is taken from each verdict's entries.
@@ -130,23 +109,12 @@ class Summary {
     uint64_t lines = 0, bytes = 0, annotated = 0, errors = 0, more = 0;
     bool failed = false;
   };
-  // A timeline cell: a slot (start second, a multiple of grain_) and a row (0: all annotated
-  // lines; 1 + i: category i).
-  struct Cell {
-    int64_t slot;
-    uint32_t row;
-    auto operator<=>(const Cell&) const = default;
-  };
-  struct Timeline;  // the rendered form, see summary.cpp
-
   CodeStats& stats_for(const ShownCode& shown);
   uint32_t category_index(std::string_view name);
-  void add_to_timeline(int64_t time, uint32_t row);
-  void coarsen();
   FileStats& current_file();
   std::vector<const CodeStats*> sorted_codes() const;
   std::vector<uint32_t> sorted_categories() const;
-  Timeline build_timeline() const;
+  TimelineGrid timeline_grid() const;
   void render_text_totals(std::string& out, bool color) const;
   void render_text_categories(std::string& out, bool color) const;
   void render_text_codes(std::string& out, bool color) const;
@@ -171,9 +139,7 @@ class Summary {
   std::vector<std::string> categories_;
   std::vector<uint64_t> category_counts_;
   uint64_t annotated_ = 0, errors_ = 0, more_ = 0, untimed_ = 0;
-  std::map<Cell, uint64_t> timeline_;
-  int64_t grain_ = 1;
-  int64_t first_time_ = 0, last_time_ = 0;  // over timed lines, valid when timeline_ is not empty
+  Timeline timeline_;  // row 0: all annotated lines; 1 + i: category i
 };
 
 }  // namespace coinone

@@ -91,10 +91,4 @@ TEST_SUITE("annotator") {
         R"("meaning":"V2 nonce must be bigger than last nonce","advice":"fix-nonce","retry":true},)"
         R"({"code":"9999","category":"unknown","meaning":"not in the code table"},{"more":2}])");
   }
-
-  TEST_CASE("JSON escaping") {
-    std::string out;
-    append_json_escaped("a\"b\\c\x01\n", out);
-    CHECK(out == R"(a\"b\\c\u0001\u000a)");
-  }
 }
