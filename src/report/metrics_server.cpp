@@ -1,5 +1,7 @@
 #include "coinone_annotate/report/metrics_server.h"
 
+#include "coinone_annotate/report/prometheus_text.h"
+
 // Debian's libcpp-httplib is a compiled library (split header), built with OpenSSL, zlib and
 // Brotli support; CPPHTTPLIB_OPENSSL_SUPPORT adds members to httplib::Request and the client
 // classes, so code compiled without it disagrees with the library about their layout: an ODR
@@ -89,7 +91,7 @@ void reuse_address_only(socket_t sock) {
 
 void add_routes(httplib::Server& server, const Metrics& metrics) {
   server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.render_prometheus(), std::string(kMetricsType));
+    res.set_content(render_prometheus(metrics.snapshot()), std::string(kMetricsType));
   });
   server.Get("/healthz", [&metrics](const httplib::Request&, httplib::Response& res) {
     const bool healthy = metrics.healthy();

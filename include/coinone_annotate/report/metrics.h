@@ -6,7 +6,8 @@
 //     bumped with memory_order_relaxed, one `lock add` on x86 (6 to 7 ns each on the test VM, an
 //     AMD EPYC guest). Measured: record_annotation() of a line with one known code 18 ns (two
 //     adds), add_read() 18 ns per block. Any number of threads may record at once.
-//   - readers: the HTTP thread calls snapshot() / render_prometheus(). They read each counter
+//   - readers: the HTTP thread calls snapshot() (rendered by prometheus_text.h). They read each
+//   counter
 //     once, relaxed, so a snapshot is not one consistent cut (annotated_lines may be a step
 //     behind the per-code counts); Prometheus neither needs nor expects one.
 //
@@ -84,13 +85,6 @@ struct MetricsSnapshot {
   std::vector<Count> unknown;     // tracked unknown codes, in numeric order
 };
 
-// Renders a snapshot in the Prometheus text exposition format 0.0.4: each family has # HELP and
-// # TYPE lines, even when it has no samples; label values are escaped (\\, \", \n).
-std::string render_prometheus(const MetricsSnapshot& snapshot);
-
-// Escapes a label value for the text format: backslash, double quote and line feed.
-void append_label_value(std::string_view value, std::string& out);
-
 class Metrics {
  public:
   // Unknown code strings tracked one by one; later distinct ones only count in the total.
@@ -147,7 +141,6 @@ class Metrics {
 
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
   MetricsSnapshot snapshot() const;
-  std::string render_prometheus() const { return coinone::render_prometheus(snapshot()); }
 
  private:
   struct CodeCounters;  // labels, category map and the per-code/per-category atomics

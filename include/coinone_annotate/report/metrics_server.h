@@ -1,7 +1,7 @@
 // MetricsServer: serves a Metrics object over HTTP for Prometheus, on threads of its own.
 //
 //   GET /metrics  200, Content-Type "text/plain; version=0.0.4; charset=utf-8", the text
-//                 exposition of Metrics::render_prometheus()
+//                 exposition of render_prometheus() (prometheus_text.h)
 //   GET /healthz  200 "ok\n" while Metrics::healthy(), else 503 "unhealthy\n"
 //   anything else 404 (HEAD works like GET)
 //

@@ -13,6 +13,7 @@
 
 #include "coinone_annotate/report/metrics.h"
 #include "coinone_annotate/report/metrics_server.h"
+#include "coinone_annotate/report/prometheus_text.h"
 
 using namespace coinone;
 
@@ -141,7 +142,7 @@ TEST_SUITE("metrics") {
         "# HELP coinone_annotate_healthy 1 while reading the input works, 0 while it fails.\n"
         "# TYPE coinone_annotate_healthy gauge\n"
         "coinone_annotate_healthy 1\n";
-    const std::string got = m.render_prometheus();
+    const std::string got = render_prometheus(m.snapshot());
     CHECK(got == expected);
     // The same, line by line, so that a failure names the line.
     size_t at = 0;
@@ -155,7 +156,7 @@ TEST_SUITE("metrics") {
   }
 
   TEST_CASE("a fresh object renders zeros and a zero timestamp") {
-    const std::string got = Metrics(std::vector<CodeLabel>{}).render_prometheus();
+    const std::string got = render_prometheus(Metrics(std::vector<CodeLabel>{}).snapshot());
     CHECK(has_line(got, "coinone_annotate_lines_read_total 0"));
     CHECK(has_line(got, "coinone_annotate_last_line_timestamp_seconds 0.000"));
     CHECK(has_line(got, "# TYPE coinone_annotate_errors_total counter"));
@@ -185,7 +186,7 @@ TEST_SUITE("metrics") {
     const std::array<uint32_t, 1> one{0};
     const std::array<std::string_view, 1> odd{"7\"7"};
     m.record_annotation(one, odd);
-    const std::string got = m.render_prometheus();
+    const std::string got = render_prometheus(m.snapshot());
     CHECK(has_line(got, "coinone_annotate_errors_total{code=\"1\",category=\"q\\\"\\\\\\n\"} 1"));
     CHECK(has_line(got, "coinone_annotate_errors_by_category_total{category=\"q\\\"\\\\\\n\"} 1"));
     CHECK(has_line(got, "coinone_annotate_unknown_code_total{code=\"7\\\"7\"} 1"));
@@ -332,7 +333,7 @@ TEST_SUITE("metrics") {
       const MetricsSnapshot s = m.snapshot();
       monotonic = monotonic && s.lines_read >= last_seen;
       last_seen = s.lines_read;
-      if (!m.render_prometheus().empty()) ++renders;
+      if (!render_prometheus(m.snapshot()).empty()) ++renders;
     }
     a.join();
     b.join();
@@ -412,7 +413,7 @@ TEST_SUITE("metrics") {
     REQUIRE(res);
     CHECK(res->status == 200);
     CHECK(res->get_header_value("Content-Type").starts_with("text/plain; version=0.0.4"));
-    CHECK(res->body == metrics.render_prometheus());
+    CHECK(res->body == render_prometheus(metrics.snapshot()));
     CHECK(has_line(res->body,
                    "coinone_annotate_errors_total{code=\"103\",category=\"Order / Balance\"} 1"));
     CHECK(has_line(res->body, "coinone_annotate_last_line_timestamp_seconds 42.000"));
