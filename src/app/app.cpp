@@ -139,7 +139,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
 SearchOptions Pipeline::search_options() {
   SearchOptions options;
   options.buffer_capacity = config_.buffer_size;
-  options.parallel = true;
+  options.parallel = Parallel::kAuto;
   options.between_reads = [this] {
     report_progress();
     if (SignalEvents::take_reload_request()) reload_table();

@@ -1,13 +1,9 @@
 #include "coinone_annotate/search/searcher.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
 #include "coinone_annotate/base/cpus.h"
-#include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/match/literal_search.h"
 
 namespace coinone {
@@ -27,97 +23,13 @@ size_t count_newlines(std::string_view bytes) { return count_byte(bytes, '\n'); 
 
 }  // namespace
 
-// The helper thread: scans a whole block with its own matcher and extractor and keeps the
-// annotated lines it found, with the codes copied out of its findings, for the searcher to
-// replay while the helper scans the next block.
-class Searcher::ScanHelper {
- public:
-  explicit ScanHelper(const Matcher& matcher)
-      : extractor_(matcher.extractor().clone()),
-        matcher_(matcher.rebound(extractor_ ? *extractor_ : matcher.extractor())),
-        thread_([this] { loop(); }) {}
-  ~ScanHelper() {
-    {
-      std::lock_guard lock(mutex_);
-      quit_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-  ScanHelper(const ScanHelper&) = delete;
-  ScanHelper& operator=(const ScanHelper&) = delete;
-
-  void start(std::string_view block) {
-    {
-      std::lock_guard lock(mutex_);
-      block_ = block;
-      busy_ = true;
-    }
-    wake_.notify_all();
-  }
-  // Returns whether the scan was still under way.
-  bool wait() {
-    std::unique_lock lock(mutex_);
-    const bool waited = busy_;
-    done_.wait(lock, [this] { return !busy_; });
-    return waited;
-  }
-  // Swaps the lines found for `into` (the vectors keep their capacity, and so do the strings).
-  void take_lines(std::vector<DeferredLine>& into) { std::swap(into, lines_); }
-  void set_table(std::shared_ptr<const CodeTable> table) { matcher_.set_table(std::move(table)); }
-
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      wake_.wait(lock, [this] { return quit_ || busy_; });
-      if (quit_) return;
-      const std::string_view block = block_;
-      lock.unlock();  // the searcher may look at busy_ meanwhile
-      scan(block);
-      lock.lock();
-      busy_ = false;
-      done_.notify_all();
-    }
-  }
-  void scan(std::string_view block) {
-    size_t used = 0;
-    matcher_.for_each_annotated_line(
-        block, findings_,
-        [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
-            const Verdict& verdict) {
-          if (used == lines_.size()) lines_.emplace_back();
-          DeferredLine& line = lines_[used++];
-          line.start = start;
-          line.end = end;
-          line.content_size = content.size();
-          line.terminator = terminator;
-          line.codes.resize(verdict.shown.size());
-          for (size_t i = 0; i < verdict.shown.size(); ++i)
-            line.codes[i] = {std::string(verdict.shown[i].digits), verdict.shown[i].entry};
-          line.more = verdict.more;
-        });
-    lines_.resize(used);
-  }
-
-  std::unique_ptr<FieldExtractor> extractor_;  // its own RE2 objects (FieldExtractor::clone)
-  Matcher matcher_;                            // its own: matchers keep per-call state
-  LineFindings findings_;
-  std::vector<DeferredLine> lines_;
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
-  std::string_view block_;
-  bool busy_ = false;
-  bool quit_ = false;
-  std::thread thread_;  // last: starts once everything above exists
-};
-
 Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
     : matcher_(matcher),
       sink_(sink),
       options_(std::move(options)),
       buffer_(std::make_unique<LineBuffer>(options_.buffer_capacity)) {
-  may_use_helper_ = options_.parallel && usable_cpus() >= 2;
+  may_use_helper_ = options_.parallel == Parallel::kAlways ||
+                    (options_.parallel == Parallel::kAuto && usable_cpus() >= 2);
 }
 
 // The helper thread, its matcher and the second line buffer are made with the first block that
@@ -125,8 +37,9 @@ Searcher::Searcher(Matcher& matcher, Sink& sink, SearchOptions options)
 // the machines measured here, the buffer and RE2 objects alone took milliseconds).
 bool Searcher::ensure_helper() {
   if (!helper_ && may_use_helper_) {
-    helper_ = std::make_unique<ScanHelper>(matcher_);
-    spare_ = std::make_unique<LineBuffer>(options_.buffer_capacity);
+    helper_ = ScanHelper::create(matcher_);
+    may_use_helper_ = helper_ != nullptr;  // no clone of the extractor: one thread it is
+    if (helper_) spare_ = std::make_unique<LineBuffer>(options_.buffer_capacity);
   }
   return helper_ != nullptr;
 }
@@ -225,6 +138,7 @@ bool Searcher::scan_block(std::string_view block) {
       front_share_ == 0 ? 0 : block.find('\n', block.size() / kShareSteps * front_share_) + 1;
   ahead_ = {block, front};
   helper_->start(block.substr(front));
+  ++result_.blocks_ahead;
   if (!previous.block.empty()) replay_ahead(previous);
   return true;
 }

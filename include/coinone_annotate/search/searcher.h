@@ -15,9 +15,9 @@
 // With SearchOptions::parallel, a helper thread scans large blocks of a log dense with errors one
 // block ahead: while it scans block k+1, this thread hands block k to the sink, writes it and
 // reads block k+2 into a second line buffer. Checkpoints count the block at the helper as not
-// yet written. On the 50% corpus this took the throughput from 0.42x to 0.52x of `cat`'s, in
-// the same A/B run; the half-and-half split it replaces left the read, the formatting of both
-// halves and the write on this thread while the helper only scanned.
+// yet written (scan_helper.h). On the 50% corpus this took the throughput from 0.42x to 0.52x of
+// `cat`'s, in the same A/B run; the half-and-half split it replaces left the read, the formatting
+// of both halves and the write on this thread while the helper only scanned.
 //
 // Not copyable; borrows the matcher and sink, which must outlive it. Called from one thread.
 #pragma once
@@ -33,18 +33,22 @@
 #include "coinone_annotate/match/line_findings.h"
 #include "coinone_annotate/match/matcher.h"
 #include "coinone_annotate/output/sink.h"
+#include "coinone_annotate/search/scan_helper.h"
 
 namespace coinone {
+
+enum class Parallel { kOff, kAuto, kAlways };
 
 struct SearchOptions {
   size_t buffer_capacity = LineBuffer::kDefaultCapacity;
   // Count lines (SearchResult::lines). Off by default: counting every newline of a block costs
   // a pass over it that plain annotation does not need.
   bool count_lines = false;
-  // Scan large blocks one block ahead on a helper thread (when the process may use two CPUs),
-  // for logs dense with errors, where matching rather than copying bounds the speed (README,
-  // Performance). The output is the same, byte for byte.
-  bool parallel = false;
+  // Scan large blocks one block ahead on a helper thread, for logs dense with errors, where
+  // matching rather than copying bounds the speed (README, Performance). The output is the same,
+  // byte for byte. kAuto uses the helper only when the process may use two CPUs; kAlways also
+  // on one (tests, which must exercise the helper on any machine).
+  Parallel parallel = Parallel::kOff;
   // Called before every read, after the flush: where follow mode reloads its code table.
   std::function<void()> between_reads;
   // Called for every annotated line with its 1-based number in the source (0 unless
@@ -58,8 +62,9 @@ struct SearchResult {
   bool read_failed = false;    // the source failed; error holds the reason
   bool output_failed = false;  // the sink failed; the run should stop
   std::string error;
-  uint64_t lines = 0;  // lines seen, when counted (a last line without terminator counts)
-  uint64_t bytes = 0;  // bytes read
+  uint64_t lines = 0;         // lines seen, when counted (a last line without terminator counts)
+  uint64_t bytes = 0;         // bytes read
+  uint64_t blocks_ahead = 0;  // blocks handed to the helper thread
 };
 
 class Searcher {
@@ -89,14 +94,6 @@ class Searcher {
   void set_table(std::shared_ptr<const CodeTable> table);
 
  private:
-  // An annotated line found by the helper thread, kept until it is handed to the sink.
-  struct DeferredLine {
-    size_t start = 0, end = 0, content_size = 0;  // offsets in the helper's block
-    std::string_view terminator;                  // "\n" or "\r\n": static strings
-    std::vector<std::pair<std::string, const CodeEntry*>> codes;
-    size_t more = 0;
-  };
-  class ScanHelper;
   // Hands one block's lines to the sink in order, counting lines on the way.
   class Emitter {
    public:

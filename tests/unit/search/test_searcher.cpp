@@ -115,16 +115,17 @@ class CheckedSource final : public Source {
 struct HelperRun {
   std::string text;               // the sink's reconstruction
   std::vector<uint64_t> numbers;  // line numbers given to on_annotated
+  uint64_t blocks_ahead = 0;      // blocks the helper thread scanned
 };
 
 // Searches input with 1 MiB buffers, with or without the helper thread, checking the counts and
-// every checkpoint on the way.
+// every checkpoint on the way. With the helper it runs even on one CPU (Parallel::kAlways).
 HelperRun run_with_helper(const std::string& input, bool parallel) {
   HelperRun run;
   Matcher matcher(pieces().table, *pieces().extractor, false);
   RecordingSink sink;
   SearchOptions options = counting(1 << 20);
-  options.parallel = parallel;
+  options.parallel = parallel ? Parallel::kAlways : Parallel::kOff;
   options.on_annotated = [&](uint64_t number, std::string_view, const Verdict&) {
     run.numbers.push_back(number);
   };
@@ -137,6 +138,8 @@ HelperRun run_with_helper(const std::string& input, bool parallel) {
   CHECK(source.checks >= 3);  // one before every read
   CHECK(source.wrong == 0);
   run.text = sink.text();
+  run.blocks_ahead = result.blocks_ahead;
+  if (!parallel) CHECK(run.blocks_ahead == 0);
   return run;
 }
 
@@ -279,6 +282,7 @@ TEST_SUITE("searcher") {
     // Dense enough that every block but the first goes to the helper (Searcher::kDenseBlock).
     CHECK(sequential.numbers.size() * (size_t{1} << 20) / input.size() >=
           2 * Searcher::kDenseBlock);
+    CHECK(parallel.blocks_ahead >= input.size() / (size_t{1} << 20) - 1);
   }
 
   TEST_CASE("blocks scanned ahead on the helper: long lines, sparse stretches, checkpoints") {
@@ -296,5 +300,6 @@ TEST_SUITE("searcher") {
     CHECK(sequential.text == naive(input));
     CHECK(parallel.text == sequential.text);
     CHECK(parallel.numbers == sequential.numbers);
+    CHECK(parallel.blocks_ahead >= 3);  // the three dense stretches went to the helper
   }
 }
