@@ -6,6 +6,8 @@
 
 #include <atomic>
 
+#include "coinone_annotate/base/syscalls.h"
+
 namespace coinone {
 
 namespace {
@@ -20,6 +22,8 @@ void on_signal(int signal_number) {
   else
     g_stop.store(true, std::memory_order_relaxed);
   const char byte = 1;
+  // The one system call not made through the seam (syscalls.h): a handler may run only
+  // async-signal-safe code, and a test's fake write need not be.
   if (g_pipe[1] >= 0) {
     const ssize_t ignored = ::write(g_pipe[1], &byte, 1);  // a full pipe already wakes the poll
     (void)ignored;
@@ -43,7 +47,7 @@ int SignalEvents::wake_fd() { return g_pipe[0]; }
 
 void SignalEvents::drain() {
   char buffer[64];
-  while (g_pipe[0] >= 0 && ::read(g_pipe[0], buffer, sizeof buffer) > 0) {
+  while (g_pipe[0] >= 0 && sys::read(g_pipe[0], buffer, sizeof buffer) > 0) {
   }
 }
 
