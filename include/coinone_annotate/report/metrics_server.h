@@ -1,68 +1,84 @@
-// MetricsServer: serves a Metrics object over HTTP for Prometheus, on threads of its own.
+// MetricsServer: serves a Metrics object over HTTP for Prometheus, on a thread of its own.
 //
 //   GET /metrics  200, Content-Type "text/plain; version=0.0.4; charset=utf-8", the text
 //                 exposition of render_prometheus() (prometheus_text.h)
 //   GET /healthz  200 "ok\n" while Metrics::healthy(), else 503 "unhealthy\n"
-//   anything else 404 (HEAD works like GET)
+//   HEAD          as GET, without the body
+//   other methods on those two paths: 405 with "Allow: GET, HEAD"; any other path: 404
 //
-// Addresses: "HOST:PORT", ":PORT" or "PORT"; no host means 127.0.0.1, because counters of a
-// trading bot's errors are nobody else's business: write 0.0.0.0:PORT or [::]:PORT to listen on
-// every interface. IPv6 hosts go in brackets, "[::1]:9464". Port 0 picks a free port; port()
-// tells which.
+// The port sits on a pod network next to a trading bot, and the orchestrator restarts the
+// sidecar when /healthz stops answering, so hostile or merely slow clients must cost nothing:
+//   - One event loop (epoll) serves every connection: an idle or trickling client holds no
+//     thread, and /healthz answers in well under a millisecond with hundreds of them open.
+//   - A request body is never read. The answer is queued as soon as the request head is
+//     complete, and a connection whose request announced a body is closed after the answer.
+//   - The request head (request line and headers) is capped by the per-connection memory limit
+//     (ServerLimits::connection_memory): a longer one gets 431 and the connection is closed.
+//   - A connection lives at most ServerLimits::connection_deadline from its accept, whatever
+//     it sends (slowloris), and at most ServerLimits::idle_seconds without any traffic.
+//   - At most ServerLimits::max_connections connections are open. A new one beyond that closes
+//     the oldest rather than being refused: the oldest is the one that has had its chance, and
+//     so a probe still gets in while an attacker holds the cap.
+//
+// Why libmicrohttpd (Debian's libmicrohttpd12): it is an HTTP server library made for exactly
+// this, with an epoll mode, connection limits, an idle timeout and a fixed memory pool per
+// connection, and it hands the request to the application before reading any body. The
+// alternatives in Debian 12 fall short: cpp-httplib (used before) queues connections to a
+// fixed thread pool, so that six idle or two slowloris connections starved /healthz, and it
+// pulls OpenSSL, zlib and Brotli into every start of the binary; libevent 2.1's evhttp reads
+// the whole body before the handler runs, answers a disallowed method with 501, and has no
+// connection limit. What libmicrohttpd lacks is a deadline for a whole connection (its timeout
+// restarts with every byte received): this file adds it by shutting down overdue sockets from
+// the loop (see close_overdue() in the .cpp). libmicrohttpd links GnuTLS, whose loading costs
+// about 1.8 ms of CPU at each start of the binary; cpp-httplib's libraries cost more (figures
+// in README.md, "Metrics").
+//
+// Addresses: see listen_socket.h ("HOST:PORT", ":PORT", "PORT", "[::1]:PORT"; 127.0.0.1 by
+// default; port 0 picks a free port, which port() tells).
 //
 // Threads and lifetime. start() binds and listens before it returns, so an error such as
 // "cannot listen on 127.0.0.1:9464: Address already in use" comes back from start() and a
-// client may connect as soon as it returns. One thread accepts; two workers answer (scrapes are
-// rare and tiny; the library's default pool would start max(8, cores - 1) idle threads). The
-// handlers only read the Metrics, which must outlive the server. Each connection serves one
-// request and is closed, and an idle connection is dropped after one second, so that stop()
-// returns promptly: it joins every thread, measured at 0.7 ms with no client connected. A client
-// that has connected and not yet sent a whole request holds its worker, and so stop(), for up to
-// that second (measured 0.95 s): cpp-httplib 0.11 offers no way to cut such a connection short,
-// and one second is its shortest keep-alive wait.
-//
-// The socket is bound with SO_REUSEADDR but not SO_REUSEPORT (which cpp-httplib sets by
-// default): with SO_REUSEPORT a second instance would bind the same port and Prometheus would
-// scrape either of them at random.
-//
-// cpp-httplib writes to sockets without MSG_NOSIGNAL: a scraper that hangs up mid-response
-// raises SIGPIPE, so the program must ignore SIGPIPE (app.cpp does).
-//
-// Not copyable or movable; the destructor calls stop().
+// client may connect as soon as it returns. One thread runs the loop and the handlers, which
+// only read the Metrics (which must outlive the server). stop() wakes the loop, joins it, and
+// closes the listening socket and every connection: it takes well under a millisecond, whatever
+// the clients do. Sockets are written with MSG_NOSIGNAL, so a client that hangs up raises no
+// SIGPIPE. Not copyable or movable; the destructor calls stop().
 #pragma once
+#include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
 
+#include "coinone_annotate/report/listen_socket.h"
 #include "coinone_annotate/report/metrics.h"
 
 namespace coinone {
 
-struct ListenAddress {
-  std::string host;  // without brackets: "127.0.0.1", "::1", "localhost"
-  int port = 0;      // 0..65535; 0: any free port
+struct ServerLimits {
+  // Open connections at most; one more closes the oldest.
+  unsigned max_connections = 256;
+  // Memory per connection (libmicrohttpd's pool), which bounds the request head at a little
+  // under half of it: 16 KiB allows a head of about 7 KiB, far above any scraper's few hundred
+  // bytes, and 256 connections then hold at most 4 MiB.
+  size_t connection_memory = 16 * 1024;
+  // Seconds without any traffic before a connection is closed.
+  unsigned idle_seconds = 2;
+  // Lifetime of a connection from its accept, request and answer included; Prometheus' default
+  // scrape timeout is 10 s.
+  std::chrono::milliseconds connection_deadline{10000};
 };
-
-// Parses "HOST:PORT", ":PORT", "PORT" or "[IPV6]:PORT". Empty on failure, with `error` saying
-// why, e.g. "bad port in 'x:70000' (0..65535)".
-std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string& error);
-
-// "host:port", or "[host]:port" when the host has a colon.
-std::string format_listen_address(const ListenAddress& address);
 
 class MetricsServer {
  public:
   // Parses `host_port`, binds, and starts serving `metrics`. Null on failure, with `error` set,
   // e.g. "cannot listen on 127.0.0.1:9464: Address already in use".
   static std::unique_ptr<MetricsServer> start(const std::string& host_port, const Metrics& metrics,
-                                              std::string& error);
+                                              std::string& error, const ServerLimits& limits = {});
 
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
-  // Stops accepting, closes the socket and joins the threads. Idempotent.
+  // Stops the loop, closes the socket and every connection, and joins the thread. Idempotent.
   void stop();
 
   // The port actually bound (the chosen one when 0 was asked for).
@@ -71,7 +87,7 @@ class MetricsServer {
   const std::string& address() const;
 
  private:
-  struct Impl;  // keeps <httplib.h> out of every other translation unit
+  struct Impl;  // keeps <microhttpd.h> out of every other translation unit
   explicit MetricsServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

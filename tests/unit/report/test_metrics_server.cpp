@@ -1,0 +1,244 @@
+// The metrics server under hostile clients (#16), over real sockets on 127.0.0.1: what it
+// answers to which method and path, that it never reads a request body, that idle and slowloris
+// connections cannot starve /healthz, and that request heads, connection lifetimes and the
+// number of connections are bounded. Each case takes a few seconds at most.
+#include <doctest/doctest.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "coinone_annotate/report/metrics.h"
+#include "coinone_annotate/report/metrics_server.h"
+#include "coinone_annotate/report/prometheus_text.h"
+#include "report/http_client.h"
+
+using namespace coinone;
+using namespace coinone::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::unique_ptr<MetricsServer> start_server(const Metrics& metrics,
+                                            const ServerLimits& limits = {}) {
+  std::string error;
+  auto server = MetricsServer::start("127.0.0.1:0", metrics, error, limits);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  return server;
+}
+
+double ms_since(Steady::time_point start) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
+}
+
+// One GET /healthz, timed from connect to the end of the answer.
+double timed_healthz(int port, int& status) {
+  const auto start = Steady::now();
+  const auto reply = http_request(port, "GET", "/healthz");
+  status = reply ? reply->status : 0;
+  return ms_since(start);
+}
+
+// Slowloris: sends the next byte of an endless request head on every socket, one every 0.5 s,
+// until stopped.
+class Trickler {
+ public:
+  explicit Trickler(const std::vector<Socket>& sockets)
+      : thread_([this, &sockets] { run(sockets); }) {}
+  ~Trickler() {
+    stop_ = true;
+    thread_.join();
+  }
+  Trickler(const Trickler&) = delete;
+  Trickler& operator=(const Trickler&) = delete;
+
+ private:
+  void run(const std::vector<Socket>& sockets) {
+    static constexpr std::string_view kHead = "GET /healthz HTTP/1.1\r\nX-Slow: ";
+    for (size_t byte = 0; !stop_; ++byte) {
+      const char next = byte < kHead.size() ? kHead[byte] : 'a';
+      for (const Socket& socket : sockets) send_all(socket, std::string_view(&next, 1));
+      for (int i = 0; i < 50 && !stop_; ++i) std::this_thread::sleep_for(10ms);
+    }
+  }
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_SUITE("metrics_server") {
+  TEST_CASE("GET and HEAD on /metrics and /healthz; 405 for other methods there, 404 elsewhere") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    auto server = start_server(metrics);
+    struct Case {
+      const char* method;
+      const char* path;
+      int status;
+    };
+    const Case cases[] = {
+        {"GET", "/metrics", 200},   {"GET", "/healthz", 200},     {"HEAD", "/metrics", 200},
+        {"HEAD", "/healthz", 200},  {"GET", "/metrics?x=1", 200}, {"POST", "/metrics", 405},
+        {"PUT", "/healthz", 405},   {"DELETE", "/metrics", 405},  {"OPTIONS", "/healthz", 405},
+        {"PATCH", "/metrics", 405}, {"TRACE", "/healthz", 405},   {"BREW", "/metrics", 405},
+        {"GET", "/", 404},          {"GET", "/healthz/", 404},    {"GET", "/METRICS", 404},
+        {"GET", "/metrics/x", 404}, {"POST", "/elsewhere", 404},  {"HEAD", "/nothing", 404},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.method);
+      CAPTURE(c.path);
+      const auto reply = http_request(server->port(), c.method, c.path);
+      REQUIRE(reply);
+      CHECK(reply->status == c.status);
+      if (c.status == 405) CHECK(reply->header("Allow") == "GET, HEAD");
+      if (std::string_view(c.method) == "HEAD") CHECK(reply->body.empty());
+    }
+    const auto head = http_request(server->port(), "HEAD", "/metrics");
+    REQUIRE(head);
+    CHECK(head->header("Content-Length") ==
+          std::to_string(render_prometheus(metrics.snapshot()).size()));
+    CHECK(head->header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  TEST_CASE("a request body is never read: POST with Content-Length 100000000000") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    auto server = start_server(metrics);
+    const size_t rss_before = resident_bytes();
+    const Socket socket = connect_to(server->port());
+    REQUIRE(socket.valid());
+    const auto start = Steady::now();
+    REQUIRE(send_all(socket,
+                     "POST /metrics HTTP/1.1\r\nHost: localhost\r\n"
+                     "Content-Length: 100000000000\r\n\r\n"));
+    // The answer comes before any body byte is sent: the server does not wait for the body.
+    char answer[64] = {};
+    const ssize_t got = ::recv(socket.fd(), answer, sizeof(answer) - 1, 0);
+    const double answered_ms = ms_since(start);
+    REQUIRE(got > 0);
+    CHECK(parse_reply(answer).status == 405);
+    CHECK(answered_ms < 500);
+    // Then the body: the server has closed the connection, so sending fails soon, after no
+    // more than the sockets' buffers could take.
+    const std::string chunk(1 << 16, 'x');
+    size_t sent = 0;
+    while (sent < (size_t{256} << 20) && ms_since(start) < 3000 && send_all(socket, chunk)) {
+      sent += chunk.size();
+    }
+    const double closed_ms = ms_since(start);
+    const size_t grown = resident_bytes() - std::min(resident_bytes(), rss_before);
+    MESSAGE("answered in " << answered_ms << " ms; body refused after " << sent / 1024 << " KiB, "
+                           << closed_ms << " ms; RSS grew by " << grown / 1024 << " KiB");
+    CHECK(closed_ms < 1000);
+    CHECK(sent < (size_t{16} << 20));
+    CHECK(grown < (size_t{16} << 20));
+    // And the server is none the worse.
+    const auto health = http_request(server->port(), "GET", "/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+
+  TEST_CASE("100 idle and 100 slowloris connections: /healthz still answers within 100 ms") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    auto server = start_server(metrics);
+    std::vector<Socket> idle;
+    std::vector<Socket> slow;
+    for (int i = 0; i < 100; ++i) {
+      idle.push_back(connect_to(server->port()));
+      slow.push_back(connect_to(server->port()));
+      REQUIRE(idle.back().valid());
+      REQUIRE(slow.back().valid());
+    }
+    Trickler trickler(slow);
+    std::this_thread::sleep_for(700ms);  // every slow client has sent a byte or two
+    double worst_ms = 0;
+    for (int probe = 0; probe < 5; ++probe) {
+      int status = 0;
+      const double ms = timed_healthz(server->port(), status);
+      CAPTURE(probe);
+      CHECK(status == 200);
+      worst_ms = std::max(worst_ms, ms);
+      std::this_thread::sleep_for(150ms);
+    }
+    MESSAGE("slowest /healthz of 5 with 100 idle and 100 slowloris connections: " << worst_ms
+                                                                                  << " ms");
+    CHECK(worst_ms < 100);
+    // The attackers were still connected all along: the probes did not get in by their leaving.
+    size_t open = 0;
+    for (const auto* group : {&idle, &slow}) {
+      for (const Socket& socket : *group) open += peer_closed(socket) ? 0U : 1U;
+    }
+    CHECK(open == 200);
+  }
+
+  TEST_CASE("an oversized request head is refused without growing memory") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    auto server = start_server(metrics);
+    for (const size_t size : {size_t{7000}, size_t{20000}, size_t{1} << 20}) {
+      CAPTURE(size);
+      const Socket socket = connect_to(server->port());
+      REQUIRE(socket.valid());
+      const auto start = Steady::now();
+      // Sending may fail part-way once the server has answered and closed: that is fine.
+      send_all(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " +
+                           std::string(size, 'a') + "\r\n\r\n");
+      const HttpReply reply = parse_reply(read_to_end(socket));
+      CHECK(ms_since(start) < 1000);
+      if (size < 8000) {
+        CHECK(reply.status == 200);  // a big but sane head is served
+      } else {
+        CHECK(reply.status != 200);  // 431, or closed before an answer could be read
+      }
+    }
+    const auto health = http_request(server->port(), "GET", "/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+
+  TEST_CASE("a connection lives no longer than its deadline, however it trickles") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    ServerLimits limits;
+    limits.connection_deadline = 400ms;
+    limits.idle_seconds = 30;  // so that only the deadline can close them
+    auto server = start_server(metrics, limits);
+    std::vector<Socket> slow;
+    for (int i = 0; i < 3; ++i) slow.push_back(connect_to(server->port()));
+    const auto start = Steady::now();
+    Trickler trickler(slow);
+    std::this_thread::sleep_for(200ms);
+    for (const Socket& socket : slow) CHECK_FALSE(peer_closed(socket));
+    std::this_thread::sleep_for(500ms);  // 700 ms in: past the deadline
+    for (const Socket& socket : slow) CHECK(peer_closed(socket));
+    MESSAGE("closed between 200 and " << ms_since(start) << " ms with a 400 ms deadline");
+  }
+
+  TEST_CASE("beyond the connection cap the oldest connection makes way") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    ServerLimits limits;
+    limits.max_connections = 8;
+    auto server = start_server(metrics, limits);
+    std::vector<Socket> idle;
+    for (int i = 0; i < 20; ++i) {
+      idle.push_back(connect_to(server->port()));
+      std::this_thread::sleep_for(5ms);  // accepted in this order
+    }
+    int status = 0;
+    const double ms = timed_healthz(server->port(), status);
+    CHECK(status == 200);
+    CHECK(ms < 100);
+    std::this_thread::sleep_for(50ms);
+    size_t open = 0;
+    for (size_t i = 0; i < idle.size(); ++i) {
+      CAPTURE(i);
+      const bool closed = peer_closed(idle[i]);
+      if (i >= idle.size() - 7) CHECK_FALSE(closed);  // the newest stay (the probe took a slot)
+      open += closed ? 0U : 1U;
+    }
+    CHECK(open <= limits.max_connections);
+  }
+}
