@@ -13,7 +13,7 @@
 //   - A request body is never read. The answer is queued as soon as the request head is
 //     complete, and a connection whose request announced a body is closed after the answer.
 //   - The request head (request line and headers) is capped by the per-connection memory limit
-//     (ServerLimits::connection_memory): a longer one gets 431 and the connection is closed.
+//     (ServerLimits::connection_memory): a bigger one gets 431 and the connection is closed.
 //   - A connection lives at most ServerLimits::connection_deadline from its accept, whatever
 //     it sends (slowloris), and at most ServerLimits::idle_seconds without any traffic.
 //   - At most ServerLimits::max_connections connections are open. A new one beyond that closes
@@ -56,9 +56,10 @@ namespace coinone {
 struct ServerLimits {
   // Open connections at most; one more closes the oldest.
   unsigned max_connections = 256;
-  // Memory per connection (libmicrohttpd's pool), which bounds the request head at a little
-  // under half of it: 16 KiB allows a head of about 7 KiB, far above any scraper's few hundred
-  // bytes, and 256 connections then hold at most 4 MiB.
+  // Memory per connection (libmicrohttpd's pool), which bounds the request head: with 16 KiB a
+  // head of one long header line may reach about 16 KiB, and one of many short lines about 200
+  // of them (the parsed headers share the pool), far above any scraper's few hundred bytes in
+  // a handful of lines; 256 connections then hold at most 4 MiB.
   size_t connection_memory = 16 * 1024;
   // Seconds without any traffic before a connection is closed.
   unsigned idle_seconds = 2;

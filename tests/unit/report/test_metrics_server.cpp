@@ -205,6 +205,15 @@ TEST_SUITE("metrics_server") {
         CHECK(reply.status != 200);  // 431, or closed before an answer could be read
       }
     }
+    {
+      // Many short header lines: each parsed header takes room in the connection's pool too.
+      std::string head = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n";
+      for (int i = 0; i < 1000; ++i) head += "X-" + std::to_string(i) + ": a\r\n";
+      const Socket socket = connect_to(server->port());
+      REQUIRE(socket.valid());
+      send_all(socket, head + "\r\n");
+      CHECK(parse_reply(read_to_end(socket)).status != 200);
+    }
     const auto health = http_request(server->port(), "GET", "/healthz");
     REQUIRE(health);
     CHECK(health->status == 200);
