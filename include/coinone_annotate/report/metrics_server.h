@@ -25,13 +25,13 @@
 // connection, and it hands the request to the application before reading any body. The
 // alternatives in Debian 12 fall short: cpp-httplib (used before) queues connections to a
 // fixed thread pool, so that six idle or two slowloris connections starved /healthz, and it
-// pulls OpenSSL, zlib and Brotli into every start of the binary; libevent 2.1's evhttp reads
-// the whole body before the handler runs, answers a disallowed method with 501, and has no
-// connection limit. What libmicrohttpd lacks is a deadline for a whole connection (its timeout
-// restarts with every byte received): this file adds it by shutting down overdue sockets from
-// the loop (see close_overdue() in the .cpp). libmicrohttpd links GnuTLS, whose loading costs
-// about 1.8 ms of CPU at each start of the binary; cpp-httplib's libraries cost more (figures
-// in README.md, "Metrics").
+// pulls OpenSSL, zlib and Brotli into every start of the binary; libevent 2.1's evhttp calls
+// its handler only once it has read the body (up to a size limit, then 413), and its
+// connection limit came in 2.2. What libmicrohttpd lacks is a deadline for a whole connection (its
+// timeout restarts with every byte received): this file adds it by shutting down overdue sockets
+// from the loop (see close_overdue() in the .cpp). libmicrohttpd links GnuTLS, whose loading costs
+// about 1.5 ms of CPU at each start of the binary, still about 1 ms less than cpp-httplib's
+// OpenSSL, zlib and Brotli (figures in README.md, under the metrics table).
 //
 // Addresses: see listen_socket.h ("HOST:PORT", ":PORT", "PORT", "[::1]:PORT"; 127.0.0.1 by
 // default; port 0 picks a free port, which port() tells).
