@@ -90,6 +90,7 @@ class Pipeline {
   void write_summary();
   bool start_metrics();
   void report_progress();
+  void report_follow();
 
   const Config& config_;
   std::shared_ptr<const CodeTable> table_;
@@ -102,6 +103,7 @@ class Pipeline {
   std::unique_ptr<Metrics> metrics_;  // with --metrics
   std::unique_ptr<MetricsServer> metrics_server_;
   uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
+  FollowSource* follow_ = nullptr;                    // while run_follow() runs
   Searcher searcher_;
 };
 
@@ -142,6 +144,7 @@ SearchOptions Pipeline::search_options() {
   options.parallel = Parallel::kAuto;
   options.between_reads = [this] {
     report_progress();
+    report_follow();
     if (SignalEvents::take_reload_request()) reload_table();
   };
   // Line numbers and per-line callbacks cost a pass and a call: only the report and the
@@ -191,11 +194,20 @@ int Pipeline::run_follow() {
     return kExitTrouble;
   }
   if (!start_metrics()) return kExitTrouble;
-  FollowSource source(FollowOptions{config_.inputs.front(), config_.state_file});
-  if (!source.start_note().empty()) spdlog::warn("{}", source.start_note());
+  FollowSource source(
+      FollowOptions{config_.inputs.front(), config_.state_file, config_.olddir, config_.lines});
+  follow_ = &source;
+  report_follow();
+  if (!source.start_error().empty()) {  // before anything is read
+    spdlog::error("{}", source.start_error());
+    follow_ = nullptr;
+    return kExitTrouble;
+  }
   if (summary_) summary_->begin_file(source.name());
   const SearchResult result = searcher_.search(source);
   report_progress();
+  report_follow();
+  follow_ = nullptr;
   if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
   write_summary();
   bool trouble = false;
@@ -208,7 +220,7 @@ int Pipeline::run_follow() {
     trouble = true;
   }
   out_.flush();
-  if (out_.status() == FdWriter::Status::kOk) source.checkpoint(0);  // all of it is written
+  if (out_.status() == FdWriter::Status::kOk) source.checkpoint(result.unwritten);
   if (const std::string error = source.save_state(); !error.empty()) {
     spdlog::error("{}", error);
     trouble = true;
@@ -254,6 +266,16 @@ void Pipeline::report_progress() {
   metrics_->add_read(progress.bytes - reported_bytes_, progress.lines - reported_lines_);
   reported_bytes_ = progress.bytes;
   reported_lines_ = progress.lines;
+}
+
+// Follow mode's messages (how it resumed, losses, a path it cannot read) go out as they come;
+// /healthz says 503 while no file can be read.
+void Pipeline::report_follow() {
+  if (!follow_) return;
+  for (const std::string& note : follow_->take_notes()) spdlog::warn("{}", note);
+  if (!metrics_) return;
+  metrics_->set_healthy(follow_->problem().empty());
+  metrics_->set_follow_losses(follow_->deleted_files(), follow_->truncations());
 }
 
 // The report goes to stderr as it is, without the logger's prefix: it is output for a person

@@ -83,6 +83,16 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                  "With --follow: keep a checkpoint in FILE so that a restart goes on where the "
                  "last run stopped, with no line lost or repeated")
       ->type_name("FILE");
+  app.add_option("--olddir", config.olddir,
+                 "With --follow: logrotate's olddir, also searched for files rotated while the "
+                 "follower was stopped")
+      ->type_name("DIR");
+  uint64_t line_count = 0;
+  CLI::Option* lines =
+      app.add_option("-n,--lines", line_count,
+                     "With --follow: start N lines before the end, like tail -n N -F (without a "
+                     "saved checkpoint; default 0, or the whole file with --state)")
+          ->type_name("N");
   app.add_option("--metrics", config.metrics_address,
                  "Serve Prometheus metrics on http://HOST:PORT/metrics and health on /healthz "
                  "(HOST defaults to 127.0.0.1)")
@@ -105,11 +115,13 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     outcome.exit_code = kExitTrouble;
     return outcome;
   }
-  if (!config.state_file.empty() && !config.follow) {
-    std::fputs("coinone-annotate: --state needs --follow\n", stderr);
+  if ((!config.state_file.empty() || !config.olddir.empty() || lines->count() != 0) &&
+      !config.follow) {
+    std::fputs("coinone-annotate: --state, --olddir and --lines need --follow\n", stderr);
     outcome.exit_code = kExitTrouble;
     return outcome;
   }
+  if (lines->count() != 0) config.lines = line_count;
   if (config.inputs.empty()) config.inputs.push_back("-");
   config.annotator.lang = lang == "ko"     ? Lang::kKorean
                           : lang == "both" ? Lang::kBoth

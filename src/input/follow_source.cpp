@@ -11,9 +11,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/base/syscalls.h"
+#include "coinone_annotate/input/rotated_files.h"
+#include "coinone_annotate/input/state_file.h"
 
 namespace coinone {
 
@@ -21,12 +24,6 @@ namespace {
 
 // Renames remembered at most: a follower this far behind has lost more than these anyway.
 constexpr size_t kMaxRotations = 64;
-
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 // Identity of what the path names now, without opening it; nullopt when it does not exist.
 std::optional<FileIdentity> stat_path(const std::string& path) {
@@ -43,19 +40,22 @@ uint64_t file_size(int fd) {
   return ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
+std::string absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[4096];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
 }  // namespace
 
-FollowSource::FollowSource(FollowOptions options) : options_(std::move(options)) {
-  // The directory is watched rather than the file: it reports writes to the file and also the
-  // creation of a new file under the followed name after a rotation.
+FollowSource::FollowSource(FollowOptions options)
+    : options_(std::move(options)), absolute_path_(absolute(options_.path)) {
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ >= 0 && ::inotify_add_watch(inotify_fd_, directory_of(options_.path).c_str(),
-                                              IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
-                                                  IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
-    ::close(inotify_fd_);
-    inotify_fd_ = -1;  // polling it is
-  }
-  resume();
+  watch_directory();
+  std::optional<Checkpoint> saved;
+  if (!options_.state_path.empty() && !claim_state(saved)) return;
+  resume(saved);
 }
 
 FollowSource::~FollowSource() {
@@ -63,78 +63,66 @@ FollowSource::~FollowSource() {
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
 }
 
-// Where to start: the saved checkpoint if it still names a file we can find, else the start of
-// the file (with a state file: nothing of it has been written yet) or its end (without one, like
-// tail -F).
-void FollowSource::resume() {
-  if (options_.state_path.empty()) {
-    open_path(true);
-    return;
-  }
-  const LoadedCheckpoint loaded = load_checkpoint(options_.state_path);
-  if (!loaded.error.empty())
-    start_note_ = fmt::format("{}: {}; starting from the beginning of {}", options_.state_path,
-                              loaded.error, options_.path);
-  if (!loaded.checkpoint) {
-    open_path(false);
-    return;
-  }
-  const Checkpoint& saved = *loaded.checkpoint;
-  if (open_path(false) && matches(fd_, saved.identity) && file_size(fd_) >= saved.offset) {
-    ::lseek(fd_, static_cast<off_t>(saved.offset), SEEK_SET);
-    offset_ = saved.offset;
-  } else {
-    close_current();
-    open_rotated_predecessor(saved);
-  }
-  committed_ = Checkpoint{options_.path, fd_ >= 0 ? identity_ : saved.identity, offset_};
-  have_committed_ = fd_ >= 0;
+// The directory is watched rather than the file: it reports writes to the file and also the
+// creation of a new file under the followed name after a rotation. Without a watch (no inotify
+// here, or the directory is missing: tried again at each wait) the file is polled.
+void FollowSource::watch_directory() {
+  if (inotify_fd_ < 0 || watch_ >= 0) return;
+  watch_ = ::inotify_add_watch(
+      inotify_fd_, directory_of(options_.path).c_str(),
+      IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE);
 }
 
-// The file was rotated while we were down: find it by inode in the same directory and finish
-// it before the file now under the name.
-void FollowSource::open_rotated_predecessor(const Checkpoint& saved) {
-  const std::string dir = directory_of(options_.path);
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (const dirent* entry = ::readdir(d)) {
-      if (entry->d_ino != saved.identity.inode) continue;
-      const std::string candidate = dir + "/" + entry->d_name;
-      const int fd = ::open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) continue;
-      if (matches(fd, saved.identity) && file_size(fd) >= saved.offset) {
-        fd_ = fd;
-        identity_ = saved.identity;
-        offset_ = saved.offset;
-        ::lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);
-        pending_path_switch_ = true;
-        start_note_ =
-            fmt::format("{} was rotated to {}; finishing it first", options_.path, candidate);
-        break;
-      }
-      ::close(fd);
-    }
-    ::closedir(d);
-  }
-  if (fd_ < 0) {
-    start_note_ = fmt::format("{}: the checkpointed file is gone; starting from the beginning",
-                              options_.path);
-    open_path(false);
-  }
-}
-
+// Opens the followed path, a regular file only. O_NONBLOCK: a FIFO without a writer would
+// block open() (and SIGTERM with it); regular files ignore the flag. A failure is reported once
+// per reason and retried by the caller.
 bool FollowSource::open_path(bool from_end) {
-  const int fd = ::open(options_.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    ::close(fd);
+  const int fd = ::open(options_.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int error = errno;
+    struct stat dir {};
+    if (error != ENOENT)
+      set_problem(fmt::format("{}: {}", options_.path, std::strerror(error)));
+    else if (::stat(directory_of(options_.path).c_str(), &dir) != 0)
+      set_problem(fmt::format("{}: {} (its directory)", options_.path, std::strerror(errno)));
+    else
+      set_problem({});  // not created yet: waited for, like tail -F
     return false;
   }
+  struct stat st {};
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  if (!stat_ok || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    set_problem(fmt::format("{}: {}", options_.path,
+                            !stat_ok              ? std::strerror(errno)
+                            : S_ISDIR(st.st_mode) ? "Is a directory"
+                                                  : "not a regular file"));
+    return false;
+  }
+  set_problem({});
   fd_ = fd;
   identity_ = identify(fd_).value_or(FileIdentity{});
   offset_ = from_end ? file_size(fd_) : 0;
+  read_since_switch_ = 0;
   ::lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);
   return true;
+}
+
+void FollowSource::note(std::string text) {
+  notes_.push_back(std::move(text));
+  notes_waiting_ = true;
+}
+
+void FollowSource::set_problem(std::string text) {
+  if (text == problem_) return;
+  if (!text.empty()) note(text);
+  notes_waiting_ = true;  // the caller looks at problem() for /healthz
+  problem_ = std::move(text);
+}
+
+std::vector<std::string> FollowSource::take_notes() {
+  notes_waiting_ = false;
+  return std::exchange(notes_, {});
 }
 
 void FollowSource::close_current() {
@@ -144,12 +132,33 @@ void FollowSource::close_current() {
 
 ReadResult FollowSource::read(std::span<char> buffer) {
   for (;;) {
-    if (SignalEvents::stop_requested()) return {};  // the end of input: flush and finish
-    if (fd_ < 0 && !open_path(false)) {
-      bool woken = false;
-      wait_for_change(woken);
-      if (woken) return {0, 0, {}, true};
+    if (notes_waiting_) {  // the caller prints them (and sets /healthz) before reading on
+      notes_waiting_ = false;
+      return {0, 0, {}, true};
+    }
+    if (SignalEvents::stop_requested()) return {0, 0, {}, false, true};  // end, whole lines
+    if (backlog_source_) {
+      ReadResult got = backlog_source_->read(buffer);
+      if (got.size > 0) {
+        offset_ += got.size;
+        read_since_switch_ += got.size;
+        return got;
+      }
+      if (got.error != 0 || !got.message.empty()) {
+        note(fmt::format("{}: {}", backlog_source_->name(),
+                         got.message.empty() ? std::strerror(got.error) : got.message));
+      }
+      previous_ = Checkpoint{absolute_path_, identity_, offset_, mtime_ns_};
+      backlog_source_.reset();
+      if (!next_backlog_file()) open_path(false);
+      read_since_switch_ = 0;
       continue;
+    }
+    if (fd_ < 0) {
+      bool woken = false;
+      if (!open_path(false)) wait_for_change(woken);
+      if (woken) return {0, 0, {}, true};
+      continue;  // opened: first announce a problem that went away, at the top
     }
     const ssize_t n = sys::read(fd_, buffer.data(), buffer.size());
     if (n > 0) {
@@ -159,7 +168,7 @@ ReadResult FollowSource::read(std::span<char> buffer) {
         identity_ = identify(fd_).value_or(identity_);  // the first bytes just arrived
       return {static_cast<size_t>(n), 0, {}};
     }
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return {0, errno, {}};
     // At the end of what the file has now.
     if (switch_if_rotated() || rewind_if_truncated()) continue;
@@ -182,7 +191,7 @@ bool FollowSource::switch_if_rotated() {
     return true;  // read the old file once more
   }
   rotation_seen_ = false;
-  previous_ = Checkpoint{options_.path, identity_, offset_};
+  previous_ = Checkpoint{absolute_path_, identity_, offset_, mtime_of(fd_)};
   read_since_switch_ = 0;
   pending_path_switch_ = false;
   if (open_missed_rotation()) return true;
@@ -192,14 +201,34 @@ bool FollowSource::switch_if_rotated() {
 }
 
 // copytruncate: the file is shorter than what was read, or its first bytes are not the ones
-// read (truncated and refilled past our offset before we looked).
+// read (truncated and refilled past our offset before we looked). The lines between our offset
+// and the truncation are in logrotate's copy: found by fingerprint, read first, from our offset.
 bool FollowSource::rewind_if_truncated() {
   const uint64_t size = file_size(fd_);
   const bool shorter = size < offset_;
   const bool rewritten = !shorter && identity_.fingerprint_size > 0 && !matches(fd_, identity_);
   if (!shorter && !rewritten) return false;
-  previous_ = Checkpoint{options_.path, identity_, offset_};
+  ++truncations_;
+  previous_ = Checkpoint{absolute_path_, identity_, offset_, 0};
   read_since_switch_ = 0;
+  // Any size: a copy that ends before our offset (we read lines written after the copy) has
+  // nothing left for us, and reading it from our offset finds its end at once.
+  const Checkpoint copied{absolute_path_, identity_, 0, 0};
+  Backlog copy = find_backlog(absolute_path_, options_.olddir, copied, identity_.inode);
+  if (copy.found && identity_.fingerprint_size > 0) {
+    note(
+        fmt::format("{}: truncated (copytruncate): reading the rest from {}; lines written "
+                    "between logrotate's copy and its truncate are lost",
+                    options_.path, copy.files.front().path));
+    close_current();
+    backlog_.assign(copy.files.begin(), copy.files.begin() + 1);
+    open_backlog(offset_, false);  // mid-line, where reading stopped; then the live file
+    return true;
+  }
+  note(
+      fmt::format("{}: truncated (copytruncate) and no copy found: lines after byte {} that "
+                  "were not read yet are lost",
+                  options_.path, offset_));
   ::lseek(fd_, 0, SEEK_SET);
   offset_ = 0;
   identity_ = identify(fd_).value_or(identity_);
@@ -208,11 +237,12 @@ bool FollowSource::rewind_if_truncated() {
 
 void FollowSource::wait_for_change(bool& woken) {
   pollfd fds[2] = {{SignalEvents::wake_fd(), POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-  const nfds_t count = inotify_fd_ >= 0 ? 2 : 1;
+  const nfds_t count = watch_ >= 0 ? 2 : 1;
   // With inotify, events wake us and the timeout only re-checks for what inotify cannot see
   // (a file replaced on another host of a network file system); without it, we poll. A
   // checkpoint waiting for its second is saved when the second is over.
-  int timeout = inotify_fd_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
+  watch_directory();
+  int timeout = watch_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
   if (unsaved_) {
     const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
         next_save_ - std::chrono::steady_clock::now());
@@ -235,7 +265,7 @@ void FollowSource::collect_events() {
   const std::string base = options_.path.substr(options_.path.rfind('/') + 1);
   alignas(inotify_event) char events[4096];
   ssize_t n;
-  while ((n = ::read(inotify_fd_, events, sizeof events)) > 0) {
+  while ((n = sys::read(inotify_fd_, events, sizeof events)) > 0) {
     for (const char* at = events; at < events + n;) {
       const auto* event = reinterpret_cast<const inotify_event*>(at);
       at += sizeof(inotify_event) + event->len;
@@ -291,13 +321,15 @@ void FollowSource::checkpoint(uint64_t unconsumed) {
   if (options_.state_path.empty()) return;
   // Unconsumed bytes may reach back into the file read before a switch.
   if (unconsumed <= read_since_switch_) {
-    committed_ = Checkpoint{options_.path, identity_, offset_ - unconsumed};
+    committed_ = Checkpoint{absolute_path_, identity_, offset_ - unconsumed,
+                            backlog_source_ ? mtime_ns_ : 0};
   } else {
     const uint64_t back = unconsumed - read_since_switch_;
-    committed_ = Checkpoint{options_.path, previous_.identity,
-                            previous_.offset > back ? previous_.offset - back : 0};
+    committed_ =
+        Checkpoint{absolute_path_, previous_.identity,
+                   previous_.offset > back ? previous_.offset - back : 0, previous_.mtime_ns};
   }
-  have_committed_ = fd_ >= 0 || previous_.identity.inode != 0;
+  have_committed_ = fd_ >= 0 || backlog_source_ || previous_.identity.inode != 0;
   unsaved_ = have_committed_ && !(committed_.offset == saved_.offset &&
                                   committed_.identity.same_inode(saved_.identity) &&
                                   committed_.identity.fingerprint == saved_.identity.fingerprint);
@@ -308,13 +340,23 @@ void FollowSource::checkpoint(uint64_t unconsumed) {
 // if no more input comes (wait_for_change wakes up for it).
 void FollowSource::save_if_due() {
   if (!unsaved_ || std::chrono::steady_clock::now() < next_save_) return;
-  if (!save_state().empty()) return;  // retried at the next chance; the exit save reports it
+  // A failed save is reported once, retried at the next chance, and fails the run at exit.
+  if (std::string error = save_state(); !error.empty()) {
+    if (error != save_error_) note(error);
+    save_error_ = std::move(error);
+    return;
+  }
+  save_error_.clear();
   next_save_ = std::chrono::steady_clock::now() + kSaveInterval;
 }
 
 std::string FollowSource::save_state() {
   if (options_.state_path.empty() || !have_committed_) return {};
-  std::string error = save_checkpoint(options_.state_path, committed_);
+  // The live file's modification time now: rotated files newer than it were rotated after it.
+  if (committed_.mtime_ns == 0 && fd_ >= 0 && committed_.identity.same_inode(identity_))
+    committed_.mtime_ns = mtime_of(fd_);
+  const Checkpoint checkpoints[] = {committed_};
+  std::string error = coinone::save_state(options_.state_path, checkpoints);
   if (error.empty()) {
     saved_ = committed_;
     unsaved_ = false;

@@ -168,6 +168,8 @@ MetricsSnapshot Metrics::snapshot() const {
   s.write_errors = write_errors_.load(kRelaxed);
   s.table_reloads = table_reloads_.load(kRelaxed);
   s.table_reload_failures = table_reload_failures_.load(kRelaxed);
+  s.rotated_files_lost = rotated_files_lost_.load(kRelaxed);
+  s.truncations = truncations_.load(kRelaxed);
   s.last_line_time_ms = last_line_time_ms_.load(kRelaxed);
   s.healthy = healthy_.load(kRelaxed);
   {

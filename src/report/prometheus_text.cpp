@@ -89,6 +89,13 @@ std::string render_prometheus(const MetricsSnapshot& s) {
   append_counter("table_reloads_total", "Code table reloads that succeeded.", s.table_reloads, out);
   append_counter("table_reload_failures_total", "Code table reloads that failed.",
                  s.table_reload_failures, out);
+  append_counter("follow_rotated_files_lost_total",
+                 "Follow: rotated files deleted (rotate N) before the follower read them.",
+                 s.rotated_files_lost, out);
+  append_counter("follow_truncations_total",
+                 "Follow: copytruncate rotations; lines written between the copy and the "
+                 "truncate are lost.",
+                 s.truncations, out);
   append_family("last_line_timestamp_seconds", "gauge",
                 "Unix time of the last read that returned data (0: none yet).", out);
   fmt::format_to(std::back_inserter(out), "{}last_line_timestamp_seconds {}.{:03}\n", kPrefix,

@@ -54,6 +54,7 @@ void Searcher::set_table(std::shared_ptr<const CodeTable> table) {
 
 SearchResult Searcher::search(Source& source) {
   result_ = SearchResult{};
+  uint64_t unwritten = 0;  // bytes read but left unwritten at the end (a partial line)
   for (;;) {
     sink_.flush();
     if (sink_.failed()) break;
@@ -72,12 +73,21 @@ SearchResult Searcher::search(Source& source) {
       break;
     }
     if (read.size == 0) {
-      finish_input();
+      // A followed file at shutdown: a line without its newline is still being written, so it
+      // stays unwritten and the checkpoint stays at its start (a line longer than the buffer is
+      // partly written already: it is finished as it stands).
+      if (read.whole_lines_only && !in_long_line_) {
+        unwritten = buffer_->pending().size();
+        buffer_->consume(unwritten);
+      } else {
+        finish_input();
+      }
       break;
     }
     process_pending();
   }
   drain();
+  result_.unwritten = unwritten;
   result_.output_failed = sink_.failed();
   return result_;
 }

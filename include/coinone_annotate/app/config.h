@@ -5,6 +5,8 @@
 // everything downstream only reads it.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct Config {
   bool summary_color = false;        // resolved --color for stderr
   bool follow = false;               // -F/--follow: follow the one input file by name
   std::string state_file;            // --state, with --follow
+  std::string olddir;                // --olddir, with --follow: where rotated files go
+  std::optional<uint64_t> lines;     // -n/--lines, with --follow: start N lines before the end
   std::string metrics_address;       // --metrics HOST:PORT, empty for none
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)

@@ -2,9 +2,7 @@
 //
 // A file is identified by its device, its inode and a fingerprint of its first bytes (FNV-1a of
 // up to kFingerprintBytes), so that an inode the file system hands out again to a new file is not
-// taken for the old one. The state file is a few "key=value" lines; save_checkpoint() writes a
-// temporary file in the same directory, syncs it and renames it over the old one, so a reader
-// (or a restart after a crash) sees either the old state or the new one, never half of each.
+// taken for the old one. The state file that keeps checkpoints is state_file.h.
 //
 // Plain values and functions; errors are returned as text, never thrown.
 #pragma once
@@ -13,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace coinone {
 
@@ -33,23 +32,19 @@ struct FileIdentity {
 // The identity of an open file, hashing its first bytes with pread (the offset is not moved).
 // nullopt when fstat fails.
 std::optional<FileIdentity> identify(int fd);
+// The fingerprint of these bytes (FNV-1a), as identify() computes it over a file's first bytes.
+uint64_t fingerprint_of(std::string_view bytes);
+// The file's modification time in nanoseconds, 0 when fstat fails.
+int64_t mtime_of(int fd);
 // True when the file open at fd is `saved`: same inode, and the same first
 // saved.fingerprint_size bytes.
 bool matches(int fd, const FileIdentity& saved);
 
 struct Checkpoint {
-  std::string path;       // the followed path, for the reader's information
+  std::string path;       // the followed path: a state recorded for another path is not applied
   FileIdentity identity;  // the file the offset belongs to
   uint64_t offset = 0;    // output for every byte before this one has been written
+  int64_t mtime_ns = 0;   // the file's modification time when the checkpoint was taken
 };
-
-struct LoadedCheckpoint {
-  std::optional<Checkpoint> checkpoint;  // empty when there is no state file yet, or on error
-  std::string error;                     // why a state file exists but cannot be used
-};
-
-LoadedCheckpoint load_checkpoint(const std::string& state_path);
-// Writes atomically (temporary file, fsync, rename). Returns an error message, or "" on success.
-std::string save_checkpoint(const std::string& state_path, const Checkpoint& checkpoint);
 
 }  // namespace coinone

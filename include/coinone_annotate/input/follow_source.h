@@ -11,7 +11,14 @@
 //     read too, in order: inotify's rename events say which names the followed name was moved
 //     to, and each of those files after the old one is read from its start;
 //   - copytruncate: a file shorter than what was read, or whose first bytes changed, is read
-//     again from its start.
+//     again from its start, after the lines between the last read and the truncation, which it
+//     reads from the copy (rotated_files.h finds it);
+//   - a restart with a saved checkpoint: the checkpointed file and every file rotated after it
+//     (renamed, dated, compressed, copied, moved to --olddir) are read first, then the live
+//     file (rotated_files.h). Files deleted by rotation before the restart are reported;
+//   - a path that cannot be read (permissions, a directory, a missing directory, a FIFO or a
+//     device: only regular files are followed, opened with O_NONBLOCK so that open never
+//     blocks) is reported at once and retried; problem() says why for /healthz.
 // Limits that no follower can escape, by design of the rotation schemes:
 //   - rename: if the writer keeps writing to the renamed file after the new one appeared and
 //     after this follower has read the old one to its end, those late lines are not seen (tail -F
@@ -22,19 +29,25 @@
 //     fingerprint of the first 64 bytes.
 //
 // Stop and checkpoints: read() reports the end of input once SIGTERM or SIGINT has arrived
-// (SignalEvents), so the searcher flushes and finishes; a SIGHUP makes read() return with
+// (SignalEvents), with whole_lines_only set, so the searcher writes whole lines only, flushes
+// and finishes; a SIGHUP makes read() return with
 // `wake` set so that the caller can reload its table between lines. checkpoint() records how far
-// output has been written, and the state file is saved at most once a second and at the end.
+// output has been written, and the state file (state_file.h) is saved at most once a second, and
+// at the end. The constructor loads it and saves it once, so that a state that cannot be read or
+// written stops the run before anything is read (start_error()).
 //
 // Not copyable: owns descriptors. One thread.
 #pragma once
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "coinone_annotate/input/checkpoint.h"
+#include "coinone_annotate/input/rotated_files.h"
 #include "coinone_annotate/input/source.h"
 
 namespace coinone {
@@ -42,6 +55,9 @@ namespace coinone {
 struct FollowOptions {
   std::string path;
   std::string state_path;  // empty: no checkpoints; start at the end of an existing file
+  std::string olddir;      // logrotate's olddir, where rotated files go; empty: the log's own
+  // -n N: start N lines before the end, when there is no saved checkpoint to resume from.
+  std::optional<uint64_t> lines;
 };
 
 class FollowSource final : public Source {
@@ -60,26 +76,49 @@ class FollowSource final : public Source {
 
   // Saves the state file now (at exit). Returns an error message, or "".
   std::string save_state();
-  // Messages about the start (state resumed, state unusable); empty when there are none.
-  const std::string& start_note() const { return start_note_; }
+  // Non-empty when the start failed (a state file that is damaged, cannot be written, or whose
+  // offset is not at a line start): the caller reports it and ends with status 2.
+  const std::string& start_error() const { return start_error_; }
+  // Messages for stderr queued since the last call: how the start resumed, lines lost to
+  // rotation, a path that cannot be read. read() returns with `wake` set once when one is queued.
+  std::vector<std::string> take_notes();
+  // Why no file is being read now ("PATH: reason"), or "" while one is: for /healthz.
+  const std::string& problem() const { return problem_; }
+  // Losses no follower can avoid, counted for the metrics: rotated files deleted before they
+  // were read, and copytruncate rotations (lines between logrotate's copy and its truncate).
+  uint64_t deleted_files() const { return deleted_files_; }
+  uint64_t truncations() const { return truncations_; }
 
  private:
-  void resume();
+  bool claim_state(std::optional<Checkpoint>& saved);
+  void resume(const std::optional<Checkpoint>& saved);
+  void resume_rotated(const Checkpoint& saved);
+  void start_from_lines(uint64_t lines);
   bool open_path(bool from_end);
   void close_current();
+  void open_backlog(uint64_t skip, bool at_checkpoint);
+  bool next_backlog_file();
   bool switch_if_rotated();
   bool rewind_if_truncated();
   void wait_for_change(bool& woken);
-  void open_rotated_predecessor(const Checkpoint& saved);
+  void watch_directory();
   void collect_events();
   bool open_missed_rotation();
+  void note(std::string text);
+  void set_problem(std::string text);
   void save_if_due();
 
   FollowOptions options_;
+  std::string absolute_path_;  // the name the state file records
   int fd_ = -1;
   FileIdentity identity_;
-  uint64_t offset_ = 0;  // bytes of the current file read so far
+  uint64_t offset_ = 0;   // bytes of the current file read so far
+  int64_t mtime_ns_ = 0;  // of a rotated file being read (the live file's is asked at a save)
   int inotify_fd_ = -1;
+  int watch_ = -1;
+  // Rotated files to read before the file under the name, and the one being read.
+  std::deque<RotatedFile> backlog_;
+  std::unique_ptr<Source> backlog_source_;
   bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
   bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
   // Where the followed name was renamed to (inotify IN_MOVED_FROM/IN_MOVED_TO pairs), in order,
@@ -95,7 +134,12 @@ class FollowSource final : public Source {
   Checkpoint saved_;      // what the state file holds
   bool unsaved_ = false;  // committed_ is ahead of saved_
   std::chrono::steady_clock::time_point next_save_{};
-  std::string start_note_;
+  std::string start_error_;
+  std::vector<std::string> notes_;
+  bool notes_waiting_ = false;  // queued notes not yet announced by a wake
+  std::string problem_;
+  std::string save_error_;  // the last failed save's message, reported once
+  uint64_t deleted_files_ = 0, truncations_ = 0;
 };
 
 }  // namespace coinone

@@ -21,6 +21,9 @@ struct ReadResult {
   int error = 0;        // errno of a failed read, else 0
   std::string message;  // a reason for failures that errno cannot name (corrupt data), else empty
   bool wake = false;    // nothing read yet, but a signal asks the caller to look up (follow mode)
+  // With the end of input (size 0): a last line without its terminator is incomplete (a
+  // followed file at shutdown), and is left unwritten rather than written as it stands.
+  bool whole_lines_only = false;
 };
 
 class Source {

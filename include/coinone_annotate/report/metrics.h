@@ -78,7 +78,9 @@ struct MetricsSnapshot {
   uint64_t write_errors = 0;
   uint64_t table_reloads = 0;
   uint64_t table_reload_failures = 0;
-  int64_t last_line_time_ms = 0;  // unix milliseconds of the last read with data; 0: none yet
+  uint64_t rotated_files_lost = 0;  // follow: rotated files deleted before they were read
+  uint64_t truncations = 0;         // follow: copytruncate rotations (a window of lost lines)
+  int64_t last_line_time_ms = 0;    // unix milliseconds of the last read with data; 0: none yet
   bool healthy = true;
   std::vector<Count> codes;       // every known code, in label order
   std::vector<Count> categories;  // every category, in order of first appearance in the labels
@@ -126,6 +128,11 @@ class Metrics {
   void record_table_reload_failure() {
     table_reload_failures_.fetch_add(1, std::memory_order_relaxed);
   }
+  // Follow mode's unavoidable losses so far (totals, not increments: the follower counts them).
+  void set_follow_losses(uint64_t rotated_files_lost, uint64_t truncations) {
+    rotated_files_lost_.store(rotated_files_lost, std::memory_order_relaxed);
+    truncations_.store(truncations, std::memory_order_relaxed);
+  }
   // False while reading fails, true again when it works; /healthz answers 503 while false.
   // Starts true.
   void set_healthy(bool healthy) { healthy_.store(healthy, std::memory_order_relaxed); }
@@ -156,6 +163,8 @@ class Metrics {
   std::atomic<uint64_t> write_errors_{0};
   std::atomic<uint64_t> table_reloads_{0};
   std::atomic<uint64_t> table_reload_failures_{0};
+  std::atomic<uint64_t> rotated_files_lost_{0};
+  std::atomic<uint64_t> truncations_{0};
   std::atomic<int64_t> last_line_time_ms_{0};
   std::atomic<bool> healthy_{true};
 

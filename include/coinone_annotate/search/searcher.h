@@ -62,8 +62,11 @@ struct SearchResult {
   bool read_failed = false;    // the source failed; error holds the reason
   bool output_failed = false;  // the sink failed; the run should stop
   std::string error;
-  uint64_t lines = 0;         // lines seen, when counted (a last line without terminator counts)
-  uint64_t bytes = 0;         // bytes read
+  uint64_t lines = 0;  // lines seen, when counted (a last line without terminator counts)
+  uint64_t bytes = 0;  // bytes read
+  // Bytes read but not given to the sink: a last line left incomplete at the end of a followed
+  // file (ReadResult::whole_lines_only). Once the sink is flushed, source.checkpoint(unwritten).
+  uint64_t unwritten = 0;
   uint64_t blocks_ahead = 0;  // blocks handed to the helper thread
 };
 

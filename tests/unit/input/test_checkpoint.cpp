@@ -21,37 +21,6 @@ void write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 TEST_SUITE("checkpoint") {
-  TEST_CASE("save then load gives the same checkpoint; no temporary file is left") {
-    TempDir dir;
-    Checkpoint cp{"/logs/bot.log", {11, 22, 64, 0xfeedbeefULL}, 12345};
-    CHECK(save_checkpoint(dir.path + "/state", cp).empty());
-    const LoadedCheckpoint loaded = load_checkpoint(dir.path + "/state");
-    REQUIRE(loaded.checkpoint);
-    CHECK(loaded.checkpoint->path == cp.path);
-    CHECK(loaded.checkpoint->identity.device == 11);
-    CHECK(loaded.checkpoint->identity.inode == 22);
-    CHECK(loaded.checkpoint->identity.fingerprint_size == 64);
-    CHECK(loaded.checkpoint->identity.fingerprint == 0xfeedbeefULL);
-    CHECK(loaded.checkpoint->offset == 12345);
-    CHECK(::access((dir.path + "/state.tmp").c_str(), F_OK) != 0);
-  }
-
-  TEST_CASE("no state file is not an error; a foreign or damaged one is") {
-    TempDir dir;
-    const LoadedCheckpoint none = load_checkpoint(dir.path + "/state");
-    CHECK_FALSE(none.checkpoint);
-    CHECK(none.error.empty());
-    write_file(dir.path + "/foreign", "hello\n");
-    CHECK(load_checkpoint(dir.path + "/foreign").error == "not a coinone-annotate state file");
-    write_file(dir.path + "/damaged", "coinone-annotate state 1\noffset=12x\n");
-    CHECK(load_checkpoint(dir.path + "/damaged").error.find("line 2") != std::string::npos);
-  }
-
-  TEST_CASE("a saving failure names the file and the reason") {
-    const std::string error = save_checkpoint("/nonexistent-dir/state", Checkpoint{});
-    CHECK(error == "/nonexistent-dir/state.tmp: No such file or directory");
-  }
-
   TEST_CASE("identity: a reused inode with other first bytes does not match") {
     TempDir dir;
     const std::string path = dir.path + "/bot.log";

@@ -27,6 +27,13 @@ void rename_file(const std::string& from, const std::string& to) {
   REQUIRE(std::rename(from.c_str(), to.c_str()) == 0);
 }
 
+FollowOptions follow(const std::string& path, const std::string& state) {
+  FollowOptions options;
+  options.path = path;
+  options.state_path = state;
+  return options;
+}
+
 // Reads until `size` bytes have come (never more: a further read would wait for the file).
 std::string read_exactly(FollowSource& source, size_t size) {
   std::string out;
@@ -59,7 +66,7 @@ TEST_SUITE("follow_source") {
     TempDir dir;
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 10));
-    FollowSource source({log, dir.path + "/state"});  // a new state: from the start
+    FollowSource source(follow(log, dir.path + "/state"));  // a new state: from the start
     CHECK(read_lines(source, 1, 10) == lines(1, 10));
     append(log, lines(11, 12));  // written just before the rename
     rename_file(log, log + ".1");
@@ -74,7 +81,7 @@ TEST_SUITE("follow_source") {
     TempDir dir;
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 5));
-    FollowSource source({log, dir.path + "/state"});
+    FollowSource source(follow(log, dir.path + "/state"));
     CHECK(read_lines(source, 1, 5) == lines(1, 5));
     append(log, lines(6, 7));
     rename_file(log, log + ".1");
@@ -92,7 +99,7 @@ TEST_SUITE("follow_source") {
     TempDir dir;
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 5));
-    FollowSource source({log, dir.path + "/state"});
+    FollowSource source(follow(log, dir.path + "/state"));
     CHECK(read_lines(source, 1, 5) == lines(1, 5));
     rename_file(log, log + ".1");
     append(log, lines(6, 8));
@@ -106,7 +113,7 @@ TEST_SUITE("follow_source") {
     TempDir dir;
     const std::string log = dir.path + "/bot.log";
     append(log, lines(1, 10));
-    FollowSource source({log, dir.path + "/state"});
+    FollowSource source(follow(log, dir.path + "/state"));
     CHECK(read_lines(source, 1, 10) == lines(1, 10));
     REQUIRE(::truncate(log.c_str(), 0) == 0);
     append(log, lines(11, 12));
@@ -119,7 +126,7 @@ TEST_SUITE("follow_source") {
     const std::string state = dir.path + "/state";
     append(log, lines(1, 10));
     {
-      FollowSource source({log, state});
+      FollowSource source(follow(log, state));
       CHECK(read_lines(source, 1, 10) == lines(1, 10));
       source.checkpoint(lines(6, 10).size());  // lines 6-10 not written out yet
       CHECK(source.save_state().empty());
@@ -127,8 +134,45 @@ TEST_SUITE("follow_source") {
     append(log, lines(11, 12));
     rename_file(log, log + ".1");
     append(log, lines(13, 14));
-    FollowSource resumed({log, state});
-    CHECK(resumed.start_note().find("was rotated to") != std::string::npos);
+    FollowSource resumed(follow(log, state));
+    const auto notes = resumed.take_notes();
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("resuming at byte 110 of " + log + ".1, then 0 file(s)") !=
+          std::string::npos);
     CHECK(read_lines(resumed, 6, 14) == lines(6, 14));
+  }
+
+  TEST_CASE("-n N: N lines before the end, like tail -n N -F") {
+    const struct {
+      uint64_t n;
+      int first;
+    } cases[] = {{1, 10}, {3, 8}, {10, 1}, {20, 1}};
+    for (const auto& c : cases) {
+      CAPTURE(c.n);
+      TempDir dir;
+      const std::string log = dir.path + "/bot.log";
+      append(log, lines(1, 10));
+      FollowOptions options = follow(log, "");
+      options.lines = c.n;
+      FollowSource source(options);
+      CHECK(read_lines(source, c.first, 10) == lines(c.first, 10));
+      append(log, lines(11, 11));
+      CHECK(read_lines(source, 11, 11) == lines(11, 11));
+    }
+  }
+
+  TEST_CASE("a saved offset that is not at a line start is refused at the start") {
+    TempDir dir;
+    const std::string log = dir.path + "/bot.log", state = dir.path + "/state";
+    append(log, lines(1, 10));
+    {
+      FollowSource source(follow(log, state));
+      CHECK(read_lines(source, 1, 10) == lines(1, 10));
+      source.checkpoint(lines(6, 10).size() + 4);  // 4 bytes before line 5 ends: torn
+      CHECK(source.save_state().empty());
+    }
+    FollowSource resumed(follow(log, state));
+    CHECK(resumed.start_error() ==
+          state + ": offset 106 of " + log + " is not at a line start: not its state");
   }
 }
