@@ -141,8 +141,12 @@ def bad_states(work):
     ]
     for name, state, message in cases:
         begin = time.monotonic()
-        run = subprocess.run([BIN, "--follow", log, "--state", state], capture_output=True,
-                             timeout=10)
+        try:
+            run = subprocess.run([BIN, "--follow", log, "--state", state], capture_output=True,
+                                 timeout=3)
+        except subprocess.TimeoutExpired:
+            check(f"state {name}: ends at start", False, "still running after 3 s")
+            continue
         err = run.stderr.decode()
         check(f"state {name}: status 2 at start", run.returncode == 2, f"status {run.returncode}")
         check(f"state {name}: message", err == f"coinone-annotate: {message}\n", err)
@@ -208,7 +212,46 @@ def unreadable(work):
     stop(proc)
 
 
-for test in (whole_lines, bad_states, unreadable):
+FULL_DISK = r"""
+set -e
+mount -t tmpfs -o size=16k tmpfs "$1/st"
+"$2" --follow "$1/bot.log" --state "$1/st/state" > "$1/out" 2> "$1/err" &
+pid=$!
+sleep 0.5
+echo 'line 1 error_code=103' >> "$1/bot.log"
+sleep 1.5
+cp "$1/st/state" "$1/state-before"
+dd if=/dev/zero of="$1/st/fill" bs=1k count=64 2> /dev/null || true
+echo 'line 2 error_code=103' >> "$1/bot.log"
+sleep 1.5
+cp "$1/err" "$1/err-running"
+kill -TERM $pid
+status=0
+wait $pid || status=$?
+echo $status > "$1/status"
+cmp "$1/st/state" "$1/state-before" && echo same > "$1/state-same"
+"""
+
+
+def full_disk(work):
+    """ENOSPC on the state file while running: said at once, status 2, no output lost, the old
+    state intact. Needs a tmpfs (unshare -rm: a user and mount namespace); skipped without."""
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        print("full disk: skipped (unshare -rm is not allowed here)")
+        return
+    os.mkdir(f"{work}/st")
+    open(f"{work}/bot.log", "w").close()
+    subprocess.run(["unshare", "-rm", "sh", "-c", FULL_DISK, "sh", work, BIN], timeout=30)
+    err = open(f"{work}/err-running").read()
+    check("full disk: reported while running",
+          f"coinone-annotate: {work}/st/state.tmp: No space left on device\n" in err, err)
+    check("full disk: status 2", open(f"{work}/status").read().strip() == "2")
+    check("full disk: nothing lost up to the fault",
+          open(f"{work}/out").read().count("[coinone 103") == 2, open(f"{work}/out").read())
+    check("full disk: the last good state stays", os.path.exists(f"{work}/state-same"))
+
+
+for test in (whole_lines, bad_states, unreadable, full_disk):
     with tempfile.TemporaryDirectory() as work:
         test(work)
 print(f"follow_failures: {passed} passed, {failed} failed")
