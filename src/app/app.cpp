@@ -274,7 +274,9 @@ void Pipeline::report_follow() {
   if (!follow_) return;
   for (const std::string& note : follow_->take_notes()) spdlog::warn("{}", note);
   if (!metrics_) return;
-  metrics_->set_healthy(follow_->problem().empty());
+  if (follow_->problem().empty() != metrics_->healthy() ||
+      follow_->problem() != metrics_->health_reason())
+    metrics_->set_health(follow_->problem().empty(), follow_->problem());
   metrics_->set_follow_losses(follow_->deleted_files(), follow_->truncations());
 }
 

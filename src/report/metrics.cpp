@@ -157,6 +157,17 @@ void Metrics::set_labels(std::vector<CodeLabel> labels) {
   counters_ = std::move(fresh);  // the maps above point into the old counters: they die first
 }
 
+void Metrics::set_health(bool healthy, std::string reason) {
+  std::lock_guard lock(health_mutex_);
+  health_reason_ = healthy ? std::string() : std::move(reason);
+  healthy_.store(healthy, std::memory_order_relaxed);
+}
+
+std::string Metrics::health_reason() const {
+  std::lock_guard lock(health_mutex_);
+  return health_reason_;
+}
+
 MetricsSnapshot Metrics::snapshot() const {
   constexpr auto kRelaxed = std::memory_order_relaxed;
   MetricsSnapshot s;

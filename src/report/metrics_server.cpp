@@ -41,7 +41,8 @@ Reply route(const Metrics& metrics, std::string_view path, std::string_view meth
   if (method != "GET" && method != "HEAD") return {405, "method not allowed\n"};
   if (path == "/metrics") return {200, render_prometheus(metrics.snapshot()), kMetricsType};
   if (metrics.healthy()) return {200, "ok\n"};
-  return {503, "unhealthy\n"};
+  const std::string reason = metrics.health_reason();  // follow mode: why no file can be read
+  return {503, reason.empty() ? "unhealthy\n" : "unhealthy: " + reason + "\n"};
 }
 
 // libmicrohttpd's request handler, called once the request head is complete and before any

@@ -35,7 +35,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def healthz(port, timeout=5.0):
+def healthz(port, timeout=5.0, body=None):
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -43,9 +43,9 @@ def healthz(port, timeout=5.0):
             conn.request("GET", "/healthz")
             response = conn.getresponse()
             status = response.status
-            response.read()
+            text = response.read().decode()
             conn.close()
-            return status
+            return (status, text) if body else status
         except OSError:
             if time.monotonic() > deadline:
                 return None
@@ -191,7 +191,9 @@ def unreadable(work):
         line = wait_for_stderr_line(proc, 1.0)
         check(f"{name}: message within a second", line == f"coinone-annotate: {path}: {reason}\n",
               repr(line))
-        check(f"{name}: /healthz 503", healthz(port) == 503)
+        got = healthz(port, body=True)
+        check(f"{name}: /healthz 503 with the reason",
+              got == (503, f"unhealthy: {path}: {reason}\n"), str(got))
         time.sleep(0.2)
         check(f"{name}: still running, nothing written", proc.poll() is None)
         code, seconds = stop(proc)

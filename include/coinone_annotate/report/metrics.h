@@ -136,6 +136,11 @@ class Metrics {
   // False while reading fails, true again when it works; /healthz answers 503 while false.
   // Starts true.
   void set_healthy(bool healthy) { healthy_.store(healthy, std::memory_order_relaxed); }
+  // The same, with the reason /healthz gives while unhealthy ("PATH: reason"). Takes a mutex:
+  // call it when the health changes, not per line.
+  void set_health(bool healthy, std::string reason);
+  // The reason given with the last set_health(false, ...), or "".
+  std::string health_reason() const;
 
   // --- reload ----------------------------------------------------------------------------------
 
@@ -182,6 +187,8 @@ class Metrics {
   };
   std::map<std::string, uint64_t, NumericOrder> unknown_by_code_;
   mutable std::mutex unknown_mutex_;
+  mutable std::mutex health_mutex_;
+  std::string health_reason_;  // guarded by health_mutex_
 };
 
 }  // namespace coinone

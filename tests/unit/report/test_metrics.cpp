@@ -429,6 +429,12 @@ TEST_SUITE("metrics") {
     res = http_request(port, "GET", "/healthz");
     REQUIRE(res);
     CHECK(res->status == 503);
+    CHECK(res->body == "unhealthy\n");
+    metrics.set_health(false, "/logs/bot.log: Permission denied");
+    res = http_request(port, "GET", "/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(res->body == "unhealthy: /logs/bot.log: Permission denied\n");
     metrics.set_healthy(true);
     res = http_request(port, "GET", "/healthz");
     REQUIRE(res);
