@@ -23,6 +23,15 @@ uint64_t file_size(int fd) {
   return ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
+// The file was created after `time_ns` (a new file that got a freed inode back), as far as the
+// file system keeps birth times; false when it does not.
+bool born_after(int fd, int64_t time_ns) {
+  struct statx stx {};
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_BTIME, &stx) != 0 || !(stx.stx_mask & STATX_BTIME))
+    return false;
+  return static_cast<int64_t>(stx.stx_btime.tv_sec) * 1000000000 + stx.stx_btime.tv_nsec > time_ns;
+}
+
 // The byte before `offset` is a newline (or offset is 0).
 bool at_line_start(int fd, uint64_t offset) {
   char before = '\n';
@@ -97,15 +106,15 @@ void FollowSource::resume(const std::optional<Checkpoint>& saved) {
 // what was rotated after it, and read those before the live file.
 void FollowSource::resume_rotated(const Checkpoint& saved) {
   const uint64_t live_inode = fd_ >= 0 ? identity_.inode : 0;
-  const bool truncated = fd_ >= 0 && identity_.same_inode(saved.identity);
+  const bool truncated =
+      fd_ >= 0 && identity_.same_inode(saved.identity) && !born_after(fd_, saved.mtime_ns);
   close_current();
   Backlog found = find_backlog(absolute_path_, options_.olddir, saved, live_inode);
   if (truncated) {
     ++truncations_;
     note(
-        fmt::format("{}: other content under the checkpointed inode (truncated while stopped "
-                    "by copytruncate, or a new file reusing the inode): lines written between "
-                    "a copy and its truncate, if any, are lost",
+        fmt::format("{}: truncated while stopped (copytruncate): lines written between "
+                    "logrotate's copy and its truncate are lost",
                     options_.path));
   }
   if (found.found) {
