@@ -3,7 +3,7 @@
 
   follow_logrotate.py BINARY [--table]
 
-Needs python3 and logrotate (scripts/install-deps.sh). For each of five logrotate schemes, a
+Needs python3 and logrotate (scripts/install-deps.sh). For each of six logrotate schemes (the five of #12, and olddir), a
 writer appends numbered lines at a steady rate (each line one write with O_APPEND, reopening the
 path every time, as a bot that reopens its log does). logrotate runs once while the follower
 runs; then the follower is stopped with SIGTERM and restarted three times, with one, two and
@@ -37,6 +37,7 @@ SCHEMES = {
     "create + compress + dateext": "create\ncompress\ndateext\ndateformat -%Y%m%d-%s\nrotate 20\n",
     "copytruncate + compress + delaycompress": "copytruncate\ncompress\ndelaycompress\nrotate 20\n",
     "create + rotate 2 (files dropped)": "create\nrotate 2\n",
+    "create + compress + olddir": "create\ncompress\nolddir {work}/old\nrotate 20\n",
 }
 passed = failed = 0
 LINE = re.compile(rb"^line (\d+) ", re.M)
@@ -80,8 +81,13 @@ def numbers_in(path):
 
 
 def rotated_files(work):
-    return {name: numbers_in(f"{work}/{name}") for name in os.listdir(work)
-            if name.startswith("bot.log") and name != "bot.log"}
+    files = {}
+    for directory in (work, f"{work}/old"):
+        if os.path.isdir(directory):
+            files.update({f"{directory}/{name}": numbers_in(f"{directory}/{name}")
+                          for name in os.listdir(directory)
+                          if name.startswith("bot.log") and name != "bot.log"})
+    return files
 
 
 def free_port():
@@ -103,15 +109,15 @@ def scrape(port):
 
 
 class Follower:
-    def __init__(self, work, out, err):
+    def __init__(self, work, out, err, extra=()):
         self.port = free_port()
         self.proc = subprocess.Popen(
             [BIN, "--follow", f"{work}/bot.log", "--state", f"{work}/state",
-             "--metrics", f"127.0.0.1:{self.port}"], stdout=out, stderr=err)
+             "--metrics", f"127.0.0.1:{self.port}", *extra], stdout=out, stderr=err)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # up: it has a log file open
             try:
-                if any(os.readlink(f"/proc/{self.proc.pid}/fd/{fd}").startswith(f"{work}/bot.log")
+                if any("/bot.log" in os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")
                        for fd in os.listdir(f"/proc/{self.proc.pid}/fd")):
                     break
             except OSError:
@@ -127,6 +133,11 @@ class Follower:
 def run_scheme(name, options):
     with tempfile.TemporaryDirectory() as work:
         conf = f"{work}/logrotate.conf"
+        options = options.format(work=work)
+        extra = ()
+        if "olddir" in options:
+            os.mkdir(f"{work}/old")
+            extra = ("--olddir", f"{work}/old")
         with open(conf, "w") as f:
             f.write(f"{work}/bot.log {{\n{options}missingok\n}}\n")
         gap = 1.1 if "dateext" in options else 0.25  # dateext names have 1 s resolution
@@ -145,7 +156,7 @@ def run_scheme(name, options):
         out, err = open(f"{work}/out", "ab"), open(f"{work}/err", "ab")
         writer = Writer(f"{work}/bot.log")
         writer.start()
-        follower = Follower(work, out, err)
+        follower = Follower(work, out, err, extra)
         statuses, reported = [], {}
         time.sleep(0.3)
         rotate()  # while running
@@ -156,7 +167,7 @@ def run_scheme(name, options):
                 reported[key] = reported.get(key, 0) + value
             for _ in range(down):
                 rotate()
-            follower = Follower(work, out, err)
+            follower = Follower(work, out, err, extra)
             time.sleep(0.4)
         writer.running = False
         writer.join()
