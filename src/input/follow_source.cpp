@@ -200,6 +200,20 @@ bool FollowSource::switch_if_rotated() {
   return true;
 }
 
+// The same without inotify's renames (polling, or the file moved to --olddir): the files rotated
+// after the one just finished, found by rotated_files.h in rotation order. False when there is
+// none and the file under the name comes next.
+bool FollowSource::open_rotated_since() {
+  const auto live = stat_path(options_.path);
+  const Checkpoint finished{absolute_path_, identity_, offset_, mtime_of(fd_)};
+  Backlog since = find_backlog(absolute_path_, options_.olddir, finished, live ? live->inode : 0);
+  if (!since.found || since.files.size() < 2) return false;
+  close_current();
+  backlog_.assign(since.files.begin() + 1, since.files.end());
+  open_backlog(0, false);
+  return true;
+}
+
 // copytruncate: the file is shorter than what was read, or its first bytes are not the ones
 // read (truncated and refilled past our offset before we looked). The lines between our offset
 // and the truncation are in logrotate's copy: found by fingerprint, read first, from our offset.
@@ -293,11 +307,12 @@ bool FollowSource::open_missed_rotation() {
         return id && id->same_inode(identity_);
       });
   if (old == rotated_to_.end()) {
-    rotated_to_.clear();  // renamed out of the directory, or deleted: nothing to go by
-    return false;
+    rotated_to_.clear();  // no rename seen (polling), or out of the directory: look around
+    return open_rotated_since();
   }
   rotated_to_.erase(rotated_to_.begin(), old + 1);
   const auto current = stat_path(options_.path);
+  bool vanished = false;
   while (!rotated_to_.empty()) {
     const std::string& name = rotated_to_.front();
     const auto id = stat_path(name);
@@ -312,9 +327,10 @@ bool FollowSource::open_missed_rotation() {
         return true;  // stays in rotated_to_: the next switch finds it as the old file
       }
     }
-    rotated_to_.pop_front();  // gone again (compressed, deleted): nothing left to read of it
+    vanished = vanished || !id;  // gone again (compressed, moved): look around below
+    rotated_to_.pop_front();
   }
-  return false;
+  return vanished && open_rotated_since();
 }
 
 void FollowSource::checkpoint(uint64_t unconsumed) {

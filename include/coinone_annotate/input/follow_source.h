@@ -9,7 +9,9 @@
 //     before the new one is opened, from its start. When the name was rotated more than once
 //     before the follower got there (a fast writer, a busy machine), the files in between are
 //     read too, in order: inotify's rename events say which names the followed name was moved
-//     to, and each of those files after the old one is read from its start;
+//     to, and each of those files after the old one is read from its start. Without those
+//     events (polling), or when one of those files is gone (compressed, moved to an olddir),
+//     the files rotated after the old one are looked up as on a restart (rotated_files.h);
 //   - copytruncate: a file shorter than what was read, or whose first bytes changed, is read
 //     again from its start, after the lines between the last read and the truncation, which it
 //     reads from the copy (rotated_files.h finds it);
@@ -104,6 +106,7 @@ class FollowSource final : public Source {
   void watch_directory();
   void collect_events();
   bool open_missed_rotation();
+  bool open_rotated_since();
   void note(std::string text);
   void set_problem(std::string text);
   void save_if_due();

@@ -175,4 +175,19 @@ TEST_SUITE("follow_source") {
     CHECK(resumed.start_error() ==
           state + ": offset 106 of " + log + " is not at a line start: not its state");
   }
+
+  TEST_CASE("two rotations while behind, the middle file compressed: read through gzip") {
+    TempDir dir;
+    const std::string log = dir.path + "/bot.log";
+    append(log, lines(1, 5));
+    FollowSource source(follow(log, dir.path + "/state"));
+    CHECK(read_lines(source, 1, 5) == lines(1, 5));
+    append(log, lines(6, 7));
+    rename_file(log, log + ".2");  // logrotate's numbering: .2 is the older
+    append(log, lines(8, 15));
+    rename_file(log, log + ".1");
+    REQUIRE(std::system(("gzip " + log + ".1").c_str()) == 0);  // compress, no delaycompress
+    append(log, lines(16, 20));
+    CHECK(read_lines(source, 6, 20) == lines(6, 20));
+  }
 }
