@@ -186,10 +186,15 @@ bool FollowSource::switch_if_rotated() {
   const auto now = stat_path(options_.path);
   if (!now) return false;  // renamed away, the new file is not there yet: keep the old one
   if (now->same_inode(identity_) && !pending_path_switch_) return false;
+  const auto now_time = std::chrono::steady_clock::now();
   if (!rotation_seen_) {
     rotation_seen_ = true;
+    rotation_seen_at_ = now_time;
     return true;  // read the old file once more
   }
+  // A writer that opened the old name just before the rename writes its line a moment later:
+  // the old file stays open for kRotationGrace (wait_for_change wakes up for it).
+  if (now_time - rotation_seen_at_ < kRotationGrace) return false;
   rotation_seen_ = false;
   previous_ = Checkpoint{absolute_path_, identity_, offset_, mtime_of(fd_)};
   read_since_switch_ = 0;
@@ -257,6 +262,11 @@ void FollowSource::wait_for_change(bool& woken) {
   // checkpoint waiting for its second is saved when the second is over.
   watch_directory();
   int timeout = watch_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
+  if (rotation_seen_) {
+    const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
+        rotation_seen_at_ + kRotationGrace - std::chrono::steady_clock::now());
+    timeout = std::clamp(static_cast<int>(due.count()) + 1, 0, timeout);
+  }
   if (unsaved_) {
     const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
         next_save_ - std::chrono::steady_clock::now());

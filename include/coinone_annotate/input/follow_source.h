@@ -66,6 +66,9 @@ class FollowSource final : public Source {
  public:
   static constexpr std::chrono::milliseconds kPollInterval{10};
   static constexpr std::chrono::milliseconds kSaveInterval{1000};
+  // After a rename, how long the old file is still watched for a line from a writer that opened
+  // it just before the rename, before the follower moves to the new file.
+  static constexpr std::chrono::milliseconds kRotationGrace{50};
 
   explicit FollowSource(FollowOptions options);
   ~FollowSource() override;
@@ -124,6 +127,7 @@ class FollowSource final : public Source {
   std::unique_ptr<Source> backlog_source_;
   bool pending_path_switch_ = false;  // reading a rotated predecessor; the path comes next
   bool rotation_seen_ = false;        // the name moved on; one more read of the old file first
+  std::chrono::steady_clock::time_point rotation_seen_at_{};
   // Where the followed name was renamed to (inotify IN_MOVED_FROM/IN_MOVED_TO pairs), in order,
   // until the follower has moved past those files.
   std::deque<std::string> rotated_to_;
