@@ -10,10 +10,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
+#include "coinone_annotate/app/table_reload.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
 #include "coinone_annotate/input/follow_source.h"
@@ -42,21 +41,9 @@ void set_up_logging() {
 
 // The built-in table, with --codes merged over it. Null (after reporting) on a bad file.
 std::shared_ptr<const CodeTable> load_table(const std::string& codes_file) {
-  auto table = std::make_shared<CodeTable>(builtin_code_table());
-  if (codes_file.empty()) return table;
-  std::ifstream in(codes_file, std::ios::binary);  // read once at start-up, off the hot path
-  if (!in) {
-    spdlog::error("{}: {}", codes_file, std::strerror(errno));
-    return nullptr;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  TableParse parsed = parse_code_table(text.str());
-  if (!parsed.table) {
-    spdlog::error("{}:{}: {}", codes_file, parsed.error_line, parsed.error);
-    return nullptr;
-  }
-  table->merge(*parsed.table);
+  std::string error;
+  auto table = load_code_table(codes_file, error);  // read once at start-up, off the hot path
+  if (!table) spdlog::error("{}", error);
   return table;
 }
 
@@ -93,9 +80,8 @@ class Pipeline {
   void report_follow();
 
   const Config& config_;
-  std::shared_ptr<const CodeTable> table_;
+  TableSet tables_;  // the code table and its annotator, swapped together on reload
   std::unique_ptr<FieldExtractor> extractor_;
-  std::unique_ptr<Annotator> annotator_;
   FdWriter out_{STDOUT_FILENO};
   Printer printer_;
   Matcher matcher_;
@@ -105,6 +91,8 @@ class Pipeline {
   uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
   FollowSource* follow_ = nullptr;                    // while run_follow() runs
   Searcher searcher_;
+  // Parses --codes again on SIGHUP, on a thread of its own; last, so that it stops first.
+  TableReloader reloader_;
 };
 
 std::unique_ptr<Pipeline> Pipeline::build(const Config& config) {
@@ -127,16 +115,22 @@ std::unique_ptr<Pipeline> Pipeline::build(const Config& config) {
 Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
                    std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator)
     : config_(config),
-      table_(std::move(table)),
+      tables_{std::move(table), std::move(annotator), nullptr},
       extractor_(std::move(extractor)),
-      annotator_(std::move(annotator)),
-      printer_(out_, *annotator_, config.printer),
-      matcher_(table_, *extractor_, config.every_line_is_candidate),
+      printer_(out_, *tables_.annotator, config.printer),
+      matcher_(tables_.table, *extractor_, config.every_line_is_candidate),
       summary_(config.summary == Config::Summary::kNone ? std::nullopt
-                                                        : std::optional<Summary>(table_)),
-      metrics_(config.metrics_address.empty() ? nullptr
-                                              : std::make_unique<Metrics>(code_labels(*table_))),
-      searcher_(matcher_, printer_, search_options()) {}
+                                                        : std::optional<Summary>(tables_.table)),
+      metrics_(config.metrics_address.empty()
+                   ? nullptr
+                   : std::make_unique<Metrics>(code_labels(*tables_.table))),
+      searcher_(matcher_, printer_, search_options()),
+      reloader_(  // the loader thread reads only the Config, which never changes
+          [&config] {
+            return load_table_set(config.codes_file, config.annotator,
+                                  !config.metrics_address.empty());
+          },
+          [] { SignalEvents::wake(); }) {}
 
 SearchOptions Pipeline::search_options() {
   SearchOptions options;
@@ -145,7 +139,7 @@ SearchOptions Pipeline::search_options() {
   options.between_reads = [this] {
     report_progress();
     report_follow();
-    if (SignalEvents::take_reload_request()) reload_table();
+    reload_table();
   };
   // Line numbers and per-line callbacks cost a pass and a call: only the report and the
   // metrics pay for them, the plain filter does not.
@@ -153,7 +147,7 @@ SearchOptions Pipeline::search_options() {
   if (summary_ || metrics_) {
     options.on_annotated = [this](uint64_t number, std::string_view line, const Verdict& v) {
       if (summary_) summary_->record(number, line, v);
-      if (metrics_) metrics_->record_annotation(v, *table_);
+      if (metrics_) metrics_->record_annotation(v, *tables_.table);
     };
   }
   return options;
@@ -228,25 +222,15 @@ int Pipeline::run_follow() {
   return finish(trouble);
 }
 
-// SIGHUP: the --codes file is read again; a bad one is reported and the last good table stays.
+// SIGHUP: the --codes file is read again, on the reloader's thread; the new set goes in at the
+// first read boundary after it is ready (a wake-up makes one at once when following). A bad file
+// is reported and the last good table stays.
 void Pipeline::reload_table() {
-  auto table = load_table(config_.codes_file);
-  if (!table) {
-    spdlog::error("keeping the previous code table");
-    if (metrics_) metrics_->record_table_reload_failure();
-    return;
+  if (SignalEvents::take_reload_request()) reloader_.request();
+  if (auto load = reloader_.take()) {
+    reloader_.retire(
+        apply_table_load(std::move(*load), tables_, searcher_, printer_, metrics_.get()));
   }
-  auto annotator = Annotator::create(table, config_.annotator);
-  if (!annotator.annotator) return;  // the template was checked at start-up
-  printer_.set_annotator(*annotator.annotator);
-  searcher_.set_table(table);
-  annotator_ = std::move(annotator.annotator);
-  table_ = std::move(table);
-  if (metrics_) {
-    metrics_->set_labels(code_labels(*table_));  // on this thread, between lines, as required
-    metrics_->record_table_reload();
-  }
-  spdlog::info("reloaded the code table ({} codes)", table_->entries().size());
 }
 
 bool Pipeline::start_metrics() {

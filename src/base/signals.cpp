@@ -16,11 +16,7 @@ std::atomic<bool> g_stop{false};
 std::atomic<bool> g_reload{false};
 int g_pipe[2] = {-1, -1};
 
-void on_signal(int signal_number) {
-  if (signal_number == SIGHUP)
-    g_reload.store(true, std::memory_order_relaxed);
-  else
-    g_stop.store(true, std::memory_order_relaxed);
+void write_wake_byte() {
   const char byte = 1;
   // The one system call not made through the seam (syscalls.h): a handler may run only
   // async-signal-safe code, and a test's fake write need not be.
@@ -28,6 +24,14 @@ void on_signal(int signal_number) {
     const ssize_t ignored = ::write(g_pipe[1], &byte, 1);  // a full pipe already wakes the poll
     (void)ignored;
   }
+}
+
+void on_signal(int signal_number) {
+  if (signal_number == SIGHUP)
+    g_reload.store(true, std::memory_order_relaxed);
+  else
+    g_stop.store(true, std::memory_order_relaxed);
+  write_wake_byte();
 }
 
 }  // namespace
@@ -56,6 +60,8 @@ bool SignalEvents::stop_requested() { return g_stop.load(std::memory_order_relax
 bool SignalEvents::take_reload_request() {
   return g_reload.exchange(false, std::memory_order_relaxed);
 }
+
+void SignalEvents::wake() { write_wake_byte(); }
 
 void SignalEvents::raise_for_test(int signal_number) { on_signal(signal_number); }
 

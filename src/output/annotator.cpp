@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <unordered_map>
 
 #include "coinone_annotate/base/json_text.h"
 
@@ -50,11 +51,12 @@ Annotator::Result Annotator::create(std::shared_ptr<const CodeTable> table,
 
 Annotator::Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions options)
     : table_(std::move(table)), options_(std::move(options)) {
-  const auto categories = table_->categories();
+  // Categories are numbered in order of first appearance, through a map: a scan of the list per
+  // entry was quadratic in the number of categories.
+  std::unordered_map<std::string_view, size_t> category_number;
   for (const auto& entry : table_->entries()) {
-    size_t index = 0;
-    while (categories[index] != entry.category) ++index;
-    category_colors_.emplace_back(kPalette[index % kPalette.size()]);
+    const auto found = category_number.try_emplace(entry.category, category_number.size()).first;
+    category_colors_.emplace_back(kPalette[found->second % kPalette.size()]);
   }
   for (const auto& entry : table_->entries()) {
     text_.push_back(render_known(entry));

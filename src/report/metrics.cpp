@@ -8,20 +8,23 @@
 
 namespace coinone {
 
-// One label list and its counters. Fixed at construction: set_labels() builds a new one rather
+// One label list and its counters. Fixed at construction: set_labels() installs a new one rather
 // than resizing, so a recorder never sees a vector being reallocated.
 //
 // Categories have no atomics of their own: a category's count is worked out when read, as the
 // sum of its codes plus a base kept across reloads. That spares the hot path one `lock add` per
 // code (15 to 19 ns each on the test VM).
-struct Metrics::CodeCounters {
-  explicit CodeCounters(std::vector<CodeLabel> code_labels)
+struct Metrics::LabelSet {
+  explicit LabelSet(std::vector<CodeLabel> code_labels)
       : labels(std::move(code_labels)), category_of(labels.size()), per_code(labels.size()) {
-    std::unordered_map<std::string_view, uint32_t> index;
+    code_index.reserve(labels.size());
     for (size_t i = 0; i < labels.size(); ++i) {
-      auto [it, added] = index.try_emplace(labels[i].category, static_cast<uint32_t>(index.size()));
+      const auto index = static_cast<uint32_t>(i);
+      auto [it, added] =
+          category_index.try_emplace(labels[i].category, static_cast<uint32_t>(categories.size()));
       if (added) categories.push_back(labels[i].category);
       category_of[i] = it->second;
+      code_index.try_emplace(labels[i].code, index);
     }
     category_base.resize(categories.size());
   }
@@ -42,6 +45,9 @@ struct Metrics::CodeCounters {
   // Counts a category had before the last set_labels() that its present codes do not carry:
   // those of codes removed or moved away. Only under labels_mutex_.
   std::vector<uint64_t> category_base;
+  // Code and category name to index; the views point into `labels`, which never changes.
+  std::unordered_map<std::string_view, uint32_t> code_index;
+  std::unordered_map<std::string_view, uint32_t> category_index;
 };
 
 std::vector<CodeLabel> code_labels(const CodeTable& table) {
@@ -53,8 +59,7 @@ std::vector<CodeLabel> code_labels(const CodeTable& table) {
   return labels;
 }
 
-Metrics::Metrics(std::vector<CodeLabel> labels)
-    : counters_(std::make_unique<CodeCounters>(std::move(labels))) {}
+Metrics::Metrics(std::vector<CodeLabel> labels) : counters_(prepare_labels(std::move(labels))) {}
 
 Metrics::~Metrics() = default;
 
@@ -81,7 +86,7 @@ void Metrics::add_read(uint64_t bytes, uint64_t lines, std::chrono::system_clock
   last_line_time_ms_.store(static_cast<int64_t>(ms.count()), std::memory_order_relaxed);
 }
 
-void Metrics::count_known(CodeCounters& counters, uint32_t index) {
+void Metrics::count_known(LabelSet& counters, uint32_t index) {
   if (index >= counters.per_code.size()) return;
   counters.per_code[index].fetch_add(1, std::memory_order_relaxed);
 }
@@ -100,14 +105,14 @@ void Metrics::count_unknown(std::string_view code) {
 void Metrics::record_annotation(std::span<const uint32_t> known,
                                 std::span<const std::string_view> unknown) {
   annotated_lines_.fetch_add(1, std::memory_order_relaxed);
-  CodeCounters& counters = *counters_;
+  LabelSet& counters = *counters_;
   for (uint32_t index : known) count_known(counters, index);
   for (std::string_view code : unknown) count_unknown(code);
 }
 
 void Metrics::record_annotation(const Verdict& verdict, const CodeTable& table) {
   annotated_lines_.fetch_add(1, std::memory_order_relaxed);
-  CodeCounters& counters = *counters_;
+  LabelSet& counters = *counters_;
   const CodeEntry* first = table.entries().data();
   const CodeEntry* last = first + table.entries().size();
   for (const ShownCode& shown : verdict.shown) {
@@ -121,40 +126,40 @@ void Metrics::record_annotation(const Verdict& verdict, const CodeTable& table) 
   }
 }
 
+std::shared_ptr<Metrics::LabelSet> Metrics::prepare_labels(std::vector<CodeLabel> labels) {
+  return std::make_shared<LabelSet>(std::move(labels));
+}
+
 // Codes keep their counts by code string. A category keeps its total by name, plus the counts of
 // codes that moved in: its base becomes its old total minus the counts of the codes that stay in
-// it. So no count ever goes down, and a code's count moves with it.
-void Metrics::set_labels(std::vector<CodeLabel> labels) {
-  auto fresh = std::make_unique<CodeCounters>(std::move(labels));
+// it. So no count ever goes down, and a code's count moves with it. Codes and categories without
+// a count have nothing to carry over, which keeps this to one pass over the old counters.
+std::shared_ptr<Metrics::LabelSet> Metrics::set_labels(std::shared_ptr<LabelSet> labels) {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  LabelSet& fresh = *labels;
   std::lock_guard lock(labels_mutex_);
-  const CodeCounters& old = *counters_;
-  struct Was {
-    uint64_t count;
-    std::string_view category;
-  };
-  std::unordered_map<std::string_view, Was> by_code;
+  const LabelSet& old = *counters_;
+  std::vector<uint64_t> stayed(fresh.categories.size());
   for (size_t i = 0; i < old.labels.size(); ++i) {
-    by_code[old.labels[i].code] = {old.per_code[i].load(std::memory_order_relaxed),
-                                   old.labels[i].category};
-  }
-  std::unordered_map<std::string_view, uint64_t> by_category;
-  const std::vector<uint64_t> old_totals = old.category_totals();
-  for (size_t i = 0; i < old.categories.size(); ++i) by_category[old.categories[i]] = old_totals[i];
-
-  std::vector<uint64_t> stayed(fresh->categories.size());
-  for (size_t i = 0; i < fresh->labels.size(); ++i) {
-    auto it = by_code.find(fresh->labels[i].code);
-    if (it == by_code.end()) continue;
-    fresh->per_code[i].store(it->second.count, std::memory_order_relaxed);
-    if (it->second.category == fresh->labels[i].category) {
-      stayed[fresh->category_of[i]] += it->second.count;
+    const uint64_t count = old.per_code[i].load(kRelaxed);
+    if (count == 0) continue;
+    const auto it = fresh.code_index.find(old.labels[i].code);
+    if (it == fresh.code_index.end()) continue;
+    fresh.per_code[it->second].store(count, kRelaxed);
+    if (fresh.labels[it->second].category == old.labels[i].category) {
+      stayed[fresh.category_of[it->second]] += count;
     }
   }
-  for (size_t i = 0; i < fresh->categories.size(); ++i) {
-    auto it = by_category.find(fresh->categories[i]);
-    if (it != by_category.end()) fresh->category_base[i] = it->second - stayed[i];
+  const std::vector<uint64_t> old_totals = old.category_totals();
+  for (size_t i = 0; i < old.categories.size(); ++i) {
+    if (old_totals[i] == 0) continue;
+    const auto it = fresh.category_index.find(old.categories[i]);
+    if (it != fresh.category_index.end()) {
+      fresh.category_base[it->second] = old_totals[i] - stayed[it->second];
+    }
   }
-  counters_ = std::move(fresh);  // the maps above point into the old counters: they die first
+  counters_.swap(labels);
+  return labels;  // the old list
 }
 
 void Metrics::set_health(bool healthy, std::string reason) {
@@ -185,13 +190,14 @@ MetricsSnapshot Metrics::snapshot() const {
   s.healthy = healthy_.load(kRelaxed);
   {
     std::lock_guard lock(labels_mutex_);
-    const CodeCounters& c = *counters_;
+    const LabelSet& c = *counters_;
     for (size_t i = 0; i < c.labels.size(); ++i) {
-      s.codes.push_back({c.labels[i].code, c.labels[i].category, c.per_code[i].load(kRelaxed)});
+      const uint64_t value = c.per_code[i].load(kRelaxed);
+      if (value != 0) s.codes.push_back({c.labels[i].code, c.labels[i].category, value});
     }
     const std::vector<uint64_t> totals = c.category_totals();
     for (size_t i = 0; i < c.categories.size(); ++i) {
-      s.categories.push_back({{}, c.categories[i], totals[i]});
+      if (totals[i] != 0) s.categories.push_back({{}, c.categories[i], totals[i]});
     }
   }
   std::lock_guard lock(unknown_mutex_);

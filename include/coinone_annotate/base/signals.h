@@ -22,6 +22,9 @@ class SignalEvents {
   static bool stop_requested();
   // SIGHUP arrived since the last call: reload the --codes table.
   static bool take_reload_request();
+  // Makes wake_fd() readable without a signal, e.g. when a table load on another thread is done
+  // (async-signal-safe, and a no-op before install()).
+  static void wake();
   // For tests: act as if the signal had arrived.
   static void raise_for_test(int signal_number);
 };

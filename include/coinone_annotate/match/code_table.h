@@ -52,6 +52,11 @@ struct CodeEntry {
 
 class CodeTable {
  public:
+  // The most codes one table text may hold; parse_code_table() rejects more. Coinone documents
+  // under a hundred: the limit keeps a runaway --codes file from taking the machine's memory. At
+  // the limit the program holds about 290 MB (370 MB with --metrics), twice that during a reload.
+  static constexpr size_t kMaxCodes = 500'000;
+
   // Looks up a code given as digits without leading zeros. Null when unknown.
   const CodeEntry* find(std::string_view digits) const;
   const CodeEntry* find(uint32_t code) const;
@@ -68,10 +73,11 @@ class CodeTable {
   // Codes below kDirect are found by indexing (every Coinone code so far is below 3100); the map
   // holds the rest. Saves the hash lookup on every annotated line.
   static constexpr uint32_t kDirect = 4096;
-  static constexpr uint16_t kAbsent = 0xFFFF;
+  static constexpr uint32_t kAbsent = 0xFFFFFFFF;
 
   std::vector<CodeEntry> entries_;
-  std::vector<uint16_t> direct_ = std::vector<uint16_t>(kDirect, kAbsent);
+  // Indices into entries_: 32 bits, since a table may hold more than 65 535 entries.
+  std::vector<uint32_t> direct_ = std::vector<uint32_t>(kDirect, kAbsent);
   std::unordered_map<uint32_t, size_t> index_;
 };
 
@@ -81,8 +87,9 @@ struct TableParse {
   std::string error;               // reason of the failure
 };
 
-// Parses table text. Codes must be unique within one text.
-TableParse parse_code_table(std::string_view text);
+// Parses table text. Codes must be unique within one text, and at most max_codes (a parameter
+// for tests). Time and memory are linear in the size of the text.
+TableParse parse_code_table(std::string_view text, size_t max_codes = CodeTable::kMaxCodes);
 
 // The built-in table (parsed once; the compiled-in text is checked by tests).
 const CodeTable& builtin_code_table();

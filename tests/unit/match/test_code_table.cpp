@@ -161,6 +161,34 @@ TEST_SUITE("code_table") {
     CHECK(table.entries().size() == 90);
   }
 
+  TEST_CASE("a table holds at most max_codes codes") {
+    std::string text = "# a comment does not count\n";
+    for (int i = 1; i <= 5; ++i) text += std::to_string(i) + "\tC\tfix-request\tno\tMeaning\n";
+    const TableParse five = parse_code_table(text, 5);
+    REQUIRE(five.table.has_value());
+    CHECK(five.table->entries().size() == 5);
+    text += "\n6\tC\tfix-request\tno\tOne too many\n";
+    const TableParse six = parse_code_table(text, 5);
+    CHECK_FALSE(six.table.has_value());
+    CHECK(six.error_line == 8);
+    CHECK(six.error == "more than 5 codes, the most a table may hold");
+    CHECK(CodeTable::kMaxCodes == 500000);  // the figure the README gives
+  }
+
+  // The direct index of small codes once held 16-bit entry numbers: code 5 added as entry 70 000
+  // was found as entry 70 000 - 65 536.
+  TEST_CASE("small codes are found in a table of more than 65 536 entries") {
+    CodeTable table;
+    for (uint32_t code = 100000; code < 170000; ++code)
+      table.add({code, "Big", Advice::kFixRequest, false, "Filler", ""});
+    table.add({5, "Small", Advice::kFixRequest, false, "Five", ""});
+    REQUIRE(table.find(5u) != nullptr);
+    CHECK(table.find(5u)->english == "Five");
+    CHECK(table.find("5")->code == 5);
+    CHECK(table.find("100000")->code == 100000);
+    CHECK(table.categories() == std::vector<std::string>{"Big", "Small"});
+  }
+
   TEST_CASE("the compiled-in text is the data file") {
     std::ifstream in(COINONE_TEST_DATA_DIR "/../data/coinone-error-codes.tsv", std::ios::binary);
     std::stringstream text;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <string>
@@ -63,7 +64,7 @@ TEST_SUITE("metrics") {
     CHECK(s.last_line_time_ms == 6000);
     CHECK(s.annotated_lines == 3);
     CHECK(count_of(s.codes, "103") == 2);
-    CHECK(count_of(s.codes, "104") == 0);
+    CHECK(count_of(s.codes, "104") == 999999);  // never seen: no series
     CHECK(count_of(s.codes, "4") == 1);
     REQUIRE(s.categories.size() == 2);
     CHECK(s.categories[0].category == "Order / Balance");
@@ -105,12 +106,10 @@ TEST_SUITE("metrics") {
         "# HELP coinone_annotate_errors_total Known Coinone error codes seen, by code.\n"
         "# TYPE coinone_annotate_errors_total counter\n"
         "coinone_annotate_errors_total{code=\"103\",category=\"Order / Balance\"} 2\n"
-        "coinone_annotate_errors_total{code=\"4\",category=\"Access & Auth\"} 0\n"
         "# HELP coinone_annotate_errors_by_category_total Known Coinone error codes seen, by "
         "category.\n"
         "# TYPE coinone_annotate_errors_by_category_total counter\n"
         "coinone_annotate_errors_by_category_total{category=\"Order / Balance\"} 2\n"
-        "coinone_annotate_errors_by_category_total{category=\"Access & Auth\"} 0\n"
         "# HELP coinone_annotate_unknown_codes_total Error codes seen that are not in the code "
         "table.\n"
         "# TYPE coinone_annotate_unknown_codes_total counter\n"
@@ -283,7 +282,41 @@ TEST_SUITE("metrics") {
     CHECK(s.categories[0].value == 5);
     CHECK(s.categories[1].value == 4 + 3);
     CHECK(count_of(s.codes, "4") == 3);
-    CHECK(count_of(s.codes, "104") == 0);  // gone and back: its old count is not remembered
+    // Gone and back: its old count is not remembered, and at zero it has no series.
+    CHECK(count_of(s.codes, "104") == 999999);
+  }
+
+  TEST_CASE("only codes and categories seen have series, across a reload too") {
+    std::vector<CodeLabel> many;
+    for (int i = 1; i <= 1000; ++i) many.push_back({std::to_string(i), "C" + std::to_string(i)});
+    Metrics m(many);
+    const std::array<uint32_t, 2> seen{4, 9};  // codes 5 and 10
+    m.record_annotation(seen);
+    MetricsSnapshot s = m.snapshot();
+    REQUIRE(s.codes.size() == 2);
+    CHECK(s.codes[0].code == "5");
+    CHECK(s.codes[1].code == "10");
+    REQUIRE(s.categories.size() == 2);
+    CHECK(s.categories[0].category == "C5");
+    CHECK(s.categories[1].category == "C10");
+    std::string text = render_prometheus(s);
+    CHECK(text.find("} 0\n") == std::string::npos);
+
+    // A prepared list goes in; the old one comes back, for the caller to free.
+    std::reverse(many.begin(), many.end());
+    auto old = m.set_labels(Metrics::prepare_labels(many));
+    CHECK(old != nullptr);
+    const std::array<uint32_t, 1> again{999};  // code 1, index 999 after the reversal
+    m.record_annotation(again);
+    s = m.snapshot();
+    REQUIRE(s.codes.size() == 3);  // in the new label order
+    CHECK(s.codes[0].code == "10");
+    CHECK(s.codes[0].value == 1);
+    CHECK(s.codes[1].code == "5");
+    CHECK(s.codes[2].code == "1");
+    CHECK(s.categories.size() == 3);
+    text = render_prometheus(s);
+    CHECK(text.find("} 0\n") == std::string::npos);
   }
 
   TEST_CASE("verdicts map table entries to label indices") {
@@ -309,7 +342,7 @@ TEST_SUITE("metrics") {
     const MetricsSnapshot s = m.snapshot();
     CHECK(s.annotated_lines == 1);
     CHECK(count_of(s.codes, "4") == 1);
-    CHECK(count_of(s.codes, "103") == 0);
+    CHECK(count_of(s.codes, "103") == 999999);  // not seen: no series
     CHECK(s.unknown_codes == 1);
     CHECK(count_of(s.unknown, "9999") == 1);
   }
