@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "coinone_annotate/base/json_text.h"
 #include "coinone_annotate/match/builtin_table.h"
 
 namespace coinone {
@@ -126,6 +127,8 @@ TableParse parse_code_table(std::string_view text) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
+    // Meanings go into JSON (--format json, --summary=json) as they are.
+    if (!is_valid_utf8(line)) return {std::nullopt, line_number, "not valid UTF-8"};
     CodeEntry entry;
     if (std::string reason = parse_entry(line, entry); !reason.empty())
       return {std::nullopt, line_number, std::move(reason)};
