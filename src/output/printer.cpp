@@ -12,6 +12,7 @@ void Printer::passthrough(std::string_view bytes) {
 }
 
 void Printer::line_piece(std::string_view bytes) {
+  if (!spool_lost_.empty()) return;  // the output ends where the lost bytes began
   if (!in_line_) {
     in_line_ = true;
     json_.reset();
@@ -47,7 +48,7 @@ void Printer::hold_json_tail(std::string_view bytes, uint64_t base) {
 }
 
 void Printer::emit_piece(std::string_view bytes, bool borrowed) {
-  if (bytes.empty()) return;
+  if (bytes.empty() || !spool_lost_.empty()) return;
   if (options_.only_errors && !unspooled_)
     spool_piece(bytes, borrowed);
   else
@@ -57,7 +58,7 @@ void Printer::emit_piece(std::string_view bytes, bool borrowed) {
 void Printer::spool_piece(std::string_view bytes, bool borrowed) {
   if (spool_.append(bytes)) return;
   unspool();
-  write_content(bytes, borrowed);
+  if (spool_lost_.empty()) write_content(bytes, borrowed);
 }
 
 // The spool can take no more of this line: what it holds, and the rest of the line, go out now.
@@ -69,7 +70,14 @@ void Printer::unspool() {
     notice_ +=
         spool_.error() + ": the line is passed through whole, whether or not it carries an error";
   }
-  if (!spool_.copy_to(out_)) spool_lost_ = spool_.error();
+  if (!spool_.copy_to(out_)) lose_line();
+}
+
+// The spool could not give back the start of the line: the output stops before what is lost,
+// and failed() ends the run.
+void Printer::lose_line() {
+  spool_lost_ = spool_.error();
+  in_line_ = unspooled_ = false;
 }
 
 std::string Printer::take_notice() {
@@ -82,6 +90,7 @@ std::string Printer::take_notice() {
 }
 
 void Printer::line_end(std::string_view rest, std::string_view terminator, const Verdict& verdict) {
+  if (!spool_lost_.empty()) return;
   const bool had_pieces = in_line_;
   in_line_ = false;
   uint64_t offset = 0;  // offset in the line of the first byte of what is written below
@@ -108,7 +117,10 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
         spool_.clear();
         return;
       }
-      if (!spool_.copy_to(out_)) spool_lost_ = spool_.error();
+      if (!spool_.copy_to(out_)) {
+        lose_line();
+        return;
+      }
     }
   } else if (options_.format == OutputFormat::kJson && !verdict.empty()) {
     json_.reset();

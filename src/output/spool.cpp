@@ -41,8 +41,15 @@ bool Spool::append(std::string_view bytes) {
   if (fd_ < 0 && !open()) return false;
   int error = sys::pwrite_all(fd_, bytes.data(), bytes.size(), static_cast<off_t>(size_));
   // The file is full or failing: go on in memory. A partial write past size_ is overwritten.
-  if (error != 0 && !in_memory_ && move_to_memory(error))
+  if (error != 0 && !in_memory_ && move_to_memory()) {
+    const int file_error = error;
     error = sys::pwrite_all(fd_, bytes.data(), bytes.size(), static_cast<off_t>(size_));
+    if (error == 0 && !noted_) {
+      noted_ = true;
+      note_ = fmt::format("the temporary file for a long line failed ({}): kept in memory instead",
+                          std::strerror(file_error));
+    }
+  }
   if (error != 0) {
     if (error_.empty())
       error_ = fmt::format("cannot keep a long line in a temporary file or in memory: {}",
@@ -54,7 +61,7 @@ bool Spool::append(std::string_view bytes) {
 }
 
 // Copies what the file holds into a fresh memfd, which replaces the file.
-bool Spool::move_to_memory(int error) {
+bool Spool::move_to_memory() {
   const int memory = open_memfd();
   if (memory < 0) return false;
   char chunk[64 * 1024];
@@ -71,11 +78,6 @@ bool Spool::move_to_memory(int error) {
   ::close(fd_);
   fd_ = memory;
   in_memory_ = true;
-  if (!noted_) {
-    noted_ = true;
-    note_ = fmt::format("the temporary file for a long line failed ({}): kept in memory instead",
-                        std::strerror(error));
-  }
   return true;
 }
 

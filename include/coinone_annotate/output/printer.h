@@ -11,7 +11,7 @@
 // verdict is known, so memory stays bounded whatever the line length. When the spool can take
 // no more (no room on disk or in memory), the line is passed through whole, annotated or not,
 // rather than lost; take_notice() says so, once. Only a spool that cannot be read back loses
-// bytes: failed() is then true and spool_error() says why.
+// bytes: the output then ends where they began, failed() is true and spool_error() says why.
 //
 // Not copyable; it borrows the writer and the annotator, which must outlive it.
 #pragma once
@@ -68,6 +68,7 @@ class Printer final : public Sink {
   void hold_json_tail(std::string_view bytes, uint64_t base);
   void spool_piece(std::string_view bytes, bool borrowed);
   void unspool();
+  void lose_line();
 
   FdWriter& out_;
   const Annotator* annotator_;

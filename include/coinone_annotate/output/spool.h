@@ -45,7 +45,7 @@ class Spool {
 
  private:
   bool open();
-  bool move_to_memory(int error);
+  bool move_to_memory();
 
   int fd_ = -1;
   bool in_memory_ = false;  // fd_ is the memfd taken after the file failed
