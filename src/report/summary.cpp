@@ -106,24 +106,28 @@ Summary::CodeStats& Summary::stats_for(const ShownCode& shown) {
 // Where a new unknown code is kept: a fresh slot while there are fewer than
 // kTrackedUnknownCodes, else the slot of the code with the lowest estimate, whose estimate the
 // newcomer inherits (space-saving). The occurrences of the code let go stay in unknown_total_.
+// Once every slot is taken, the map and set nodes are reused: no allocation per new code.
 size_t Summary::unknown_slot(std::string_view digits) {
-  size_t index = codes_.size();
-  uint64_t inherited = 0;
   if (unknown_by_estimate_.size() < kTrackedUnknownCodes) {
+    const size_t index = codes_.size();
     codes_.emplace_back();
-  } else {
-    const auto lowest = unknown_by_estimate_.begin();
-    inherited = lowest->first;
-    index = lowest->second;
-    unknown_by_estimate_.erase(lowest);
-    code_index_.erase(code_index_.find(codes_[index].digits));
-    codes_[index] = CodeStats{};
+    codes_[index].digits = digits;
+    codes_[index].category = category_index(kUnknownCategory);
+    code_index_.emplace(std::string(digits), index);
+    unknown_by_estimate_.emplace(0, index);
+    return index;
   }
+  auto lowest = unknown_by_estimate_.extract(unknown_by_estimate_.begin());
+  const size_t index = lowest.value().second;
   CodeStats& stats = codes_[index];
+  auto entry = code_index_.extract(stats.digits);
+  entry.key() = digits;
+  code_index_.insert(std::move(entry));
   stats.digits = digits;
-  stats.inherited = inherited;
-  stats.category = category_index(kUnknownCategory);
-  code_index_.emplace(std::string(digits), index);
+  stats.inherited = lowest.value().first;
+  stats.count = 0;
+  stats.first = stats.last = Place{};
+  unknown_by_estimate_.insert(std::move(lowest));  // still at the inherited estimate
   return index;
 }
 
@@ -131,8 +135,9 @@ size_t Summary::unknown_slot(std::string_view digits) {
 void Summary::count_unknown(size_t index) {
   const CodeStats& stats = codes_[index];
   const uint64_t estimate = stats.count + stats.inherited;
-  unknown_by_estimate_.erase({estimate - 1, index});
-  unknown_by_estimate_.emplace(estimate, index);
+  auto node = unknown_by_estimate_.extract({estimate - 1, index});
+  node.value().first = estimate;
+  unknown_by_estimate_.insert(std::move(node));
   ++unknown_total_;
 }
 
