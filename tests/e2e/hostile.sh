@@ -92,8 +92,9 @@ template_width() {
 }
 
 # No thread can start (RLIMIT_NPROC as an unprivileged user, like a container's pids limit): a
-# gzip input dense with errors, which would use the decoder thread and the scan-ahead thread, is
-# decoded and scanned on the one thread instead, byte for byte, status 0 (it aborted with 134).
+# gzip input dense with errors, which would use the decoder thread, and the same plain, which
+# would use the scan-ahead thread, are decoded and scanned on the one thread instead, byte for
+# byte, status 0 (both aborted with 134).
 no_threads() {
   local note=' [coinone 103 Order / Balance: Lack of balance -> check-funds]'
   yes 'ts=1 msg="order" error_code=103' | head -n 200000 >"$work/dense.log"
@@ -110,12 +111,15 @@ no_threads() {
     skipped=$((skipped + 1))
     return
   fi
-  timeout 60 prlimit --nproc=0:0 "${drop[@]}" \
-    "$bin" <"$work/dense.log.gz" >"$work/dense.out" 2>"$work/dense.err"
-  local status=$?
-  expect "no_threads: status ($(head -c 300 "$work/dense.err"))" "$status" 0
-  cmp -s "$work/dense.out" "$work/dense.want"
-  expect "no_threads: output byte for byte" "$?" 0
+  local input status
+  for input in dense.log.gz dense.log; do  # the decoder thread and the scan-ahead thread
+    timeout 60 prlimit --nproc=0:0 "${drop[@]}" \
+      "$bin" <"$work/$input" >"$work/dense.out" 2>"$work/dense.err"
+    status=$?
+    expect "no_threads $input: status ($(head -c 300 "$work/dense.err"))" "$status" 0
+    cmp -s "$work/dense.out" "$work/dense.want"
+    expect "no_threads $input: output byte for byte" "$?" 0
+  done
 }
 
 # --summary over 2 million distinct unknown codes: peak RSS at most 64 MiB, a report of bounded
