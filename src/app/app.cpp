@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -78,6 +79,7 @@ class Pipeline {
   bool start_metrics();
   void report_progress();
   void report_follow();
+  void report_notices();
 
   const Config& config_;
   TableSet tables_;  // the code table and its annotator, swapped together on reload
@@ -139,6 +141,7 @@ SearchOptions Pipeline::search_options() {
   options.between_reads = [this] {
     report_progress();
     report_follow();
+    report_notices();
     reload_table();
   };
   // Line numbers and per-line callbacks cost a pass and a call: only the report and the
@@ -264,6 +267,16 @@ void Pipeline::report_follow() {
   metrics_->set_follow_losses(follow_->deleted_files(), follow_->truncations());
 }
 
+// How the printer got by when a long line did not fit its spool: said as it happens.
+void Pipeline::report_notices() {
+  const std::string notices = printer_.take_notice();
+  for (std::string_view rest = notices; !rest.empty();) {  // one line each, each with the prefix
+    const size_t end = std::min(rest.find('\n'), rest.size());
+    spdlog::warn("{}", rest.substr(0, end));
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
+}
+
 // The report goes to stderr as it is, without the logger's prefix: it is output for a person
 // (or, as JSON, for a machine), not a diagnostic.
 void Pipeline::write_summary() {
@@ -280,6 +293,7 @@ void Pipeline::write_summary() {
 
 int Pipeline::finish(bool trouble) {
   out_.flush();
+  report_notices();
   report_write_failure(out_);
   if (out_.status() == FdWriter::Status::kError) {
     trouble = true;

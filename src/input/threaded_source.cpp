@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -40,10 +41,16 @@ struct ThreadedSource::Shared {
 ThreadedSource::ThreadedSource(std::unique_ptr<Source> inner, size_t block_size, size_t block_count)
     : name_(inner->name()),
       shared_(std::make_shared<Shared>(std::move(inner), std::max<size_t>(block_size, 1),
-                                       std::max<size_t>(block_count, 1))),
-      producer_(&ThreadedSource::produce, shared_) {}
+                                       std::max<size_t>(block_count, 1))) {
+  try {
+    producer_ = std::thread(&ThreadedSource::produce, shared_);
+  } catch (const std::system_error&) {
+    // No thread to be had (a container's process limit): read() decodes inline instead.
+  }
+}
 
 ThreadedSource::~ThreadedSource() {
+  if (!producer_.joinable()) return;
   std::unique_lock lock(shared_->mutex);
   shared_->stop = true;
   shared_->freed_cv.notify_all();
@@ -59,6 +66,7 @@ ThreadedSource::~ThreadedSource() {
 
 ReadResult ThreadedSource::read(std::span<char> buffer) {
   Shared& shared = *shared_;
+  if (!producer_.joinable()) return shared.inner->read(buffer);
   if (!holding_ || read_offset_ == shared.blocks[read_index_].size) {
     ReadResult instead;
     if (!acquire_block(instead)) return instead;

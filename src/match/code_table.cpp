@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "coinone_annotate/base/json_text.h"
 #include "coinone_annotate/match/builtin_table.h"
 
 namespace coinone {
@@ -131,6 +132,8 @@ TableParse parse_code_table(std::string_view text, size_t max_codes) {
     if (table.entries().size() == max_codes)
       return {std::nullopt, line_number,
               "more than " + std::to_string(max_codes) + " codes, the most a table may hold"};
+    // Meanings go into JSON (--format json, --summary=json) as they are.
+    if (!is_valid_utf8(line)) return {std::nullopt, line_number, "not valid UTF-8"};
     CodeEntry entry;
     if (std::string reason = parse_entry(line, entry); !reason.empty())
       return {std::nullopt, line_number, std::move(reason)};

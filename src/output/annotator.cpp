@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <unordered_map>
 
@@ -25,6 +26,32 @@ std::string render_fields(std::string_view tmpl, std::string_view code, std::str
                      fmt::arg("retry", retry));
 }
 
+// The first width or precision in the fields of tmpl above kMaxTemplateWidth, or "". Only the
+// format specs (after a field's ':') are read; "{{" is an escaped brace. Every digit run of a
+// spec is a width, a precision or a fill character, so none may exceed the limit. fmt itself
+// parses the template for everything else, once the widths are known to be small.
+std::string_view oversized_width(std::string_view tmpl) {
+  for (size_t at = 0; at < tmpl.size(); ++at) {
+    if (tmpl[at] != '{') continue;
+    if (at + 1 < tmpl.size() && tmpl[at + 1] == '{') {
+      ++at;
+      continue;
+    }
+    const size_t end = std::min(tmpl.find('}', at), tmpl.size());
+    for (size_t i = std::min(tmpl.find(':', at), end); i < end;) {
+      const size_t digits = std::min(tmpl.find_first_not_of("0123456789", i), end) - i;
+      const std::string_view run = tmpl.substr(i, digits);
+      const size_t first = std::min(run.find_first_not_of('0'), run.size());  // 0 flag, padding
+      if (run.size() - first > 4 ||
+          (digits > 0 && std::stoi(std::string(run)) > Annotator::kMaxTemplateWidth))
+        return run;
+      i += std::max<size_t>(digits, 1);
+    }
+    at = end;
+  }
+  return {};
+}
+
 // Annotations are separated from the line and from each other by one space. (Built with +=
 // because g++ 12 warns falsely on `" " + std::string` under -Wrestrict, GCC bug 105329.)
 std::string with_space(std::string_view text) {
@@ -40,6 +67,10 @@ std::string with_space(std::string_view text) {
 Annotator::Result Annotator::create(std::shared_ptr<const CodeTable> table,
                                     const AnnotatorOptions& options) {
   if (!options.text_template.empty()) {
+    if (const std::string_view width = oversized_width(options.text_template); !width.empty())
+      return {nullptr,
+              fmt::format("bad template '{}': width or precision {} is over the limit of {}",
+                          options.text_template, width, kMaxTemplateWidth)};
     try {  // render once with sample values, so a bad template fails at start-up
       render_fields(options.text_template, "103", "c", "m", "m", "m", "a", "no");
     } catch (const fmt::format_error& e) {

@@ -1,5 +1,7 @@
 #include "coinone_annotate/output/printer.h"
 
+#include <utility>
+
 namespace coinone {
 
 Printer::Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options)
@@ -10,6 +12,7 @@ void Printer::passthrough(std::string_view bytes) {
 }
 
 void Printer::line_piece(std::string_view bytes) {
+  if (!spool_lost_.empty()) return;  // the output ends where the lost bytes began
   if (!in_line_) {
     in_line_ = true;
     json_.reset();
@@ -45,16 +48,49 @@ void Printer::hold_json_tail(std::string_view bytes, uint64_t base) {
 }
 
 void Printer::emit_piece(std::string_view bytes, bool borrowed) {
-  if (bytes.empty()) return;
-  if (options_.only_errors)
-    spool_.append(bytes);
-  else if (borrowed)
-    out_.write_borrowed(bytes);
+  if (bytes.empty() || !spool_lost_.empty()) return;
+  if (options_.only_errors && !unspooled_)
+    spool_piece(bytes, borrowed);
   else
-    out_.write(bytes);
+    write_content(bytes, borrowed);
+}
+
+void Printer::spool_piece(std::string_view bytes, bool borrowed) {
+  if (spool_.append(bytes)) return;
+  unspool();
+  if (spool_lost_.empty()) write_content(bytes, borrowed);
+}
+
+// The spool can take no more of this line: what it holds, and the rest of the line, go out now.
+void Printer::unspool() {
+  unspooled_ = true;
+  if (!noted_unspooled_) {
+    noted_unspooled_ = true;
+    if (!notice_.empty()) notice_ += '\n';
+    notice_ +=
+        spool_.error() + ": the line is passed through whole, whether or not it carries an error";
+  }
+  if (!spool_.copy_to(out_)) lose_line();
+}
+
+// The spool could not give back the start of the line: the output stops before what is lost,
+// and failed() ends the run.
+void Printer::lose_line() {
+  spool_lost_ = spool_.error();
+  in_line_ = unspooled_ = false;
+}
+
+std::string Printer::take_notice() {
+  std::string note = spool_.take_note();
+  if (!notice_.empty()) {
+    if (!note.empty()) note += '\n';
+    note += std::exchange(notice_, {});
+  }
+  return note;
 }
 
 void Printer::line_end(std::string_view rest, std::string_view terminator, const Verdict& verdict) {
+  if (!spool_lost_.empty()) return;
   const bool had_pieces = in_line_;
   in_line_ = false;
   uint64_t offset = 0;  // offset in the line of the first byte of what is written below
@@ -69,12 +105,22 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
       joined.append(rest);
       content = joined;
     }
-    if (options_.only_errors) {
+    if (options_.only_errors && unspooled_) {
+      unspooled_ = false;  // its start is out: the end goes too, annotated or not
+      if (verdict.empty()) {
+        write_content(content, joined.empty());
+        out_.write(terminator);
+        return;
+      }
+    } else if (options_.only_errors) {
       if (verdict.empty()) {
         spool_.clear();
         return;
       }
-      spool_.copy_to(out_);
+      if (!spool_.copy_to(out_)) {
+        lose_line();
+        return;
+      }
     }
   } else if (options_.format == OutputFormat::kJson && !verdict.empty()) {
     json_.reset();

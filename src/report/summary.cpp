@@ -58,6 +58,7 @@ void Summary::record(uint64_t line_number, std::string_view line, const Verdict&
     CodeStats& stats = stats_for(shown);
     if (stats.count++ == 0) stats.first = here;
     stats.last = here;
+    if (!stats.known) count_unknown(static_cast<size_t>(&stats - codes_.data()));
     ++category_counts_[stats.category];
     if (time) timeline_.add(*time, 1 + stats.category);
   }
@@ -74,17 +75,25 @@ void Summary::record(uint64_t line_number, std::string_view line, const Verdict&
 
 Summary::CodeStats& Summary::stats_for(const ShownCode& shown) {
   auto found = code_index_.find(shown.digits);
-  if (found == code_index_.end()) {
-    found = code_index_.emplace(std::string(shown.digits), codes_.size()).first;
+  size_t index = 0;
+  if (found != code_index_.end()) {
+    index = found->second;
+  } else if (shown.entry == nullptr) {
+    index = unknown_slot(shown.digits);
+  } else {
+    index = codes_.size();
+    code_index_.emplace(std::string(shown.digits), index);
     CodeStats fresh;
     fresh.digits = shown.digits;
-    fresh.category = category_index(kUnknownCategory);
     codes_.push_back(std::move(fresh));
   }
-  CodeStats& stats = codes_[found->second];
+  CodeStats& stats = codes_[index];
   // A code first seen unknown can become known after a table reload; take the new meaning.
   // Its earlier occurrences stay under "unknown" in the category totals and the timeline.
   if (shown.entry != nullptr && !stats.known) {
+    unknown_by_estimate_.erase({stats.count + stats.inherited, index});
+    unknown_total_ -= stats.count;  // they are now this known code's
+    stats.inherited = 0;
     stats.known = true;
     stats.meaning = shown.entry->english;
     stats.advice = shown.entry->advice;
@@ -92,6 +101,44 @@ Summary::CodeStats& Summary::stats_for(const ShownCode& shown) {
     stats.category = category_index(shown.entry->category);
   }
   return stats;
+}
+
+// Where a new unknown code is kept: a fresh slot while there are fewer than
+// kTrackedUnknownCodes, else the slot of the code with the lowest estimate, whose estimate the
+// newcomer inherits (space-saving). The occurrences of the code let go stay in unknown_total_.
+// Once every slot is taken, the map and set nodes are reused: no allocation per new code.
+size_t Summary::unknown_slot(std::string_view digits) {
+  if (unknown_by_estimate_.size() < kTrackedUnknownCodes) {
+    const size_t index = codes_.size();
+    codes_.emplace_back();
+    codes_[index].digits = digits;
+    codes_[index].category = category_index(kUnknownCategory);
+    code_index_.emplace(std::string(digits), index);
+    unknown_by_estimate_.emplace(0, index);
+    return index;
+  }
+  auto lowest = unknown_by_estimate_.extract(unknown_by_estimate_.begin());
+  const size_t index = lowest.value().second;
+  CodeStats& stats = codes_[index];
+  auto entry = code_index_.extract(stats.digits);
+  entry.key() = digits;
+  code_index_.insert(std::move(entry));
+  stats.digits = digits;
+  stats.inherited = lowest.value().first;
+  stats.count = 0;
+  stats.first = stats.last = Place{};
+  unknown_by_estimate_.insert(std::move(lowest));  // still at the inherited estimate
+  return index;
+}
+
+// After an unknown code's count went up by one: its place in the estimate order, and the total.
+void Summary::count_unknown(size_t index) {
+  const CodeStats& stats = codes_[index];
+  const uint64_t estimate = stats.count + stats.inherited;
+  auto node = unknown_by_estimate_.extract({estimate - 1, index});
+  node.value().first = estimate;
+  unknown_by_estimate_.insert(std::move(node));
+  ++unknown_total_;
 }
 
 uint32_t Summary::category_index(std::string_view name) {
@@ -108,7 +155,9 @@ TimelineGrid Summary::timeline_grid() const {
   return timeline_.grid(kTimelineBuckets, 1 + categories_.size());
 }
 
-// Count descending, then the code as a number (digits are normalised: shorter is smaller).
+// The codes the report lists: every table code seen and the kShownUnknownCodes most frequent
+// unknown ones. Count descending, then the code as a number (digits are normalised: shorter is
+// smaller).
 std::vector<const Summary::CodeStats*> Summary::sorted_codes() const {
   std::vector<const CodeStats*> sorted;
   for (const CodeStats& stats : codes_) sorted.push_back(&stats);
@@ -117,7 +166,19 @@ std::vector<const Summary::CodeStats*> Summary::sorted_codes() const {
     if (a->digits.size() != b->digits.size()) return a->digits.size() < b->digits.size();
     return a->digits < b->digits;
   });
-  return sorted;
+  std::vector<const CodeStats*> listed;
+  size_t unknown = 0;
+  for (const CodeStats* stats : sorted)
+    if (stats->known || unknown++ < kShownUnknownCodes) listed.push_back(stats);
+  return listed;
+}
+
+// Occurrences of unknown codes that the report does not list.
+uint64_t Summary::unknown_others() const {
+  uint64_t listed = 0;
+  for (const CodeStats* stats : sorted_codes())
+    if (!stats->known) listed += stats->count;
+  return unknown_total_ - listed;
 }
 
 // Categories with a count, by count descending, then name.

@@ -34,6 +34,8 @@ void Summary::render_json(std::string& out) const {
   append_code_counts_json("by_code", sorted, false, out);
   append_category_counts_json(out);
   append_code_counts_json("unknown", sorted, true, out);
+  if (const uint64_t others = unknown_others(); others > 0)
+    fmt::format_to(std::back_inserter(out), ",\"unknown_others\":{}", others);
   append_files_json(out);
   append_codes_json(sorted, out);
   out += ",\"timeline\":";

@@ -197,7 +197,8 @@ void Summary::render_text_totals(std::string& out, bool color) const {
 void Summary::render_text_categories(std::string& out, bool color) const {
   heading(out, "By category", color);
   std::vector<uint64_t> distinct(categories_.size(), 0);
-  for (const CodeStats& stats : codes_) ++distinct[stats.category];
+  for (const CodeStats* stats : sorted_codes()) ++distinct[stats->category];
+  const bool others = unknown_others() > 0;  // "100+": more unknown codes than listed
   const uint64_t total = errors_ - more_;
   TextTable table({{"count", Align::kRight},
                    {"share", Align::kRight},
@@ -205,10 +206,11 @@ void Summary::render_text_categories(std::string& out, bool color) const {
                    {"category", Align::kLeft}});
   for (const uint32_t i : sorted_categories()) {
     const uint64_t count = category_counts_[i];
-    table.add({{with_commas(count)},
-               {fmt::format("{}%", (count * 100 + total / 2) / total)},
-               {with_commas(distinct[i])},
-               {categories_[i]}});
+    table.add(
+        {{with_commas(count)},
+         {fmt::format("{}%", (count * 100 + total / 2) / total)},
+         {with_commas(distinct[i]) + (others && categories_[i] == kUnknownCategory ? "+" : "")},
+         {categories_[i]}});
   }
   table.render(out, color);
 }
@@ -243,6 +245,9 @@ void Summary::render_text_codes(std::string& out, bool color) const {
   if (unknowns > 0) {
     heading(out, fmt::format("Unknown codes ({})", kUnknownMeaning), color);
     unknown.render(out, color);
+    if (const uint64_t others = unknown_others(); others > 0)
+      out += fmt::format("  and {} of other unknown codes (the {} most frequent are listed)\n",
+                         plural(others, "occurrence", "occurrences"), kShownUnknownCodes);
   }
 }
 

@@ -1,11 +1,17 @@
 #include "coinone_annotate/search/scan_helper.h"
 
+#include <system_error>
+
 namespace coinone {
 
 std::unique_ptr<ScanHelper> ScanHelper::create(const Matcher& matcher) {
   std::unique_ptr<FieldExtractor> extractor = matcher.extractor().clone();
   if (!extractor) return nullptr;
-  return std::unique_ptr<ScanHelper>(new ScanHelper(std::move(extractor), matcher));
+  try {
+    return std::unique_ptr<ScanHelper>(new ScanHelper(std::move(extractor), matcher));
+  } catch (const std::system_error&) {
+    return nullptr;  // no thread to be had (a process limit): the searcher scans on its own
+  }
 }
 
 ScanHelper::ScanHelper(std::unique_ptr<FieldExtractor> extractor, const Matcher& matcher)

@@ -43,6 +43,10 @@ printf '103\tOrder\tcheck-funds\tno\tOK\n\nabc\tX\tfix-request\tno\tE\n' > "$wor
 out=$(echo x | "$bin" --codes "$work/bad.tsv" 2>&1)
 expect "codes: bad file status" "$?" 2
 expect "codes: bad file message" "$out" "coinone-annotate: $work/bad.tsv:3: code 'abc' is not a number of 1 to 9 digits"
+printf '# comment\n103\tOrder\tcheck-funds\tno\tLack of \xe2\x82 balance\n' > "$work/latin.tsv"
+out=$(echo x | "$bin" --codes "$work/latin.tsv" 2>&1)
+expect "codes: invalid UTF-8 status" "$?" 2
+expect "codes: invalid UTF-8 message" "$out" "coinone-annotate: $work/latin.tsv:2: not valid UTF-8"
 out=$(echo x | "$bin" --codes "$work/none.tsv" 2>&1)
 expect "codes: missing file" "$out" "coinone-annotate: $work/none.tsv: No such file or directory"
 

@@ -45,7 +45,8 @@ Compression detect_compression(std::span<const char> head);
 // Returns a source of raw's decompressed bytes (gzip, zstd) or of raw's own bytes (anything
 // else). Reads at most 4 bytes from raw before returning, and stops reading as soon as the bytes
 // so far cannot begin a magic; it blocks only as long as raw->read() does. Never returns null.
-// Throws std::bad_alloc, or std::system_error if the decoder thread cannot start.
+// When the decoder thread cannot start (a container's process limit), the input is decoded on
+// the calling thread instead. Throws only std::bad_alloc.
 std::unique_ptr<Source> open_decompressing(std::unique_ptr<Source> raw,
                                            DecodeThread thread = DecodeThread::kAuto);
 

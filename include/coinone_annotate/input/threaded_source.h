@@ -50,7 +50,9 @@ class ThreadedSource final : public Source {
   static constexpr std::chrono::milliseconds kStopPatience{100};
 
   // Starts the producer thread. block_size and block_count below 1 are taken as 1 (tests use tiny
-  // blocks to reach every boundary). Throws std::system_error if the thread cannot start.
+  // blocks to reach every boundary). When no thread can start (std::system_error: a container's
+  // process limit), read() reads the inner source itself, on the caller's thread: slower on two
+  // CPUs, the same bytes. Throws only std::bad_alloc.
   explicit ThreadedSource(std::unique_ptr<Source> inner, size_t block_size = kDefaultBlockSize,
                           size_t block_count = kDefaultBlockCount);
   ~ThreadedSource() override;
@@ -59,6 +61,8 @@ class ThreadedSource final : public Source {
 
   ReadResult read(std::span<char> buffer) override;
   const std::string& name() const override { return name_; }
+  // Whether the producer thread runs (false: the inner source is read inline).
+  bool threaded() const { return producer_.joinable(); }
 
  private:
   struct Shared;  // the inner source, the blocks and the queue: what the producer touches
@@ -72,7 +76,7 @@ class ThreadedSource final : public Source {
   size_t read_index_ = 0;  // the ring slot read next, or being read when holding_
   bool holding_ = false;
   size_t read_offset_ = 0;
-  std::thread producer_;
+  std::thread producer_;  // not joinable when it could not be started
 };
 
 }  // namespace coinone

@@ -8,7 +8,9 @@
 //
 // --template replaces the known-code form with fmt-style named fields: {code} {category}
 // {meaning} {meaning_en} {meaning_ko} {advice} {retry}. Unknown codes then get category
-// "unknown", meaning "not in the code table" and empty advice and retry.
+// "unknown", meaning "not in the code table" and empty advice and retry. Widths and precisions
+// ({code:>10}, {meaning:.40}) are at most kMaxTemplateWidth: a width of 2^31 would otherwise
+// take 2 GiB and half a minute at start-up, before any input.
 //
 // JSON form: "coinone":[{"code":"103","category":"Order / Balance","meaning":"Lack of balance",
 // "advice":"check-funds","retry":false}, ...], with {"more":N} last when codes were left out.
@@ -37,6 +39,9 @@ struct AnnotatorOptions {
 
 class Annotator {
  public:
+  // The largest width or precision a --template field may ask for.
+  static constexpr int kMaxTemplateWidth = 4096;
+
   struct Result {
     std::unique_ptr<Annotator> annotator;  // null on failure
     std::string error;                     // why the template is unusable

@@ -8,7 +8,10 @@
 // Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
 // brace on are held back (at most kMaxHeld bytes of trailing spaces, then the line is treated
 // as text). With --only-errors the pieces go to a Spool (an anonymous temporary file) until the
-// verdict is known, so memory stays bounded whatever the line length.
+// verdict is known, so memory stays bounded whatever the line length. When the spool can take
+// no more (no room on disk or in memory), the line is passed through whole, annotated or not,
+// rather than lost; take_notice() says so, once. Only a spool that cannot be read back loses
+// bytes: the output then ends where they began, failed() is true and spool_error() says why.
 //
 // Not copyable; it borrows the writer and the annotator, which must outlive it.
 #pragma once
@@ -44,10 +47,13 @@ class Printer final : public Sink {
                 const Verdict& verdict) override;
   void flush() override { out_.flush(); }
   bool failed() const override {
-    return out_.status() != FdWriter::Status::kOk || !spool_.error().empty();
+    return out_.status() != FdWriter::Status::kOk || !spool_lost_.empty();
   }
   // Why the printer failed, when not because of the output descriptor (see FdWriter).
-  const std::string& spool_error() const { return spool_.error(); }
+  const std::string& spool_error() const { return spool_lost_; }
+  // A note for the user on how a long line got by (the spool moved to memory, or the line was
+  // passed through), or ""; cleared by the call. Each kind is given once per printer.
+  std::string take_notice();
 
   // Swaps the annotator (after a table reload). Call between lines.
   void set_annotator(const Annotator& annotator) { annotator_ = &annotator; }
@@ -60,6 +66,9 @@ class Printer final : public Sink {
   void write_content(std::string_view bytes, bool borrowed);
   void emit_piece(std::string_view bytes, bool borrowed);
   void hold_json_tail(std::string_view bytes, uint64_t base);
+  void spool_piece(std::string_view bytes, bool borrowed);
+  void unspool();
+  void lose_line();
 
   FdWriter& out_;
   const Annotator* annotator_;
@@ -69,6 +78,10 @@ class Printer final : public Sink {
   bool in_line_ = false;    // pieces of the current line were given
   std::string held_;        // JSON mode: bytes from the closing brace on
   Spool spool_;             // --only-errors: pieces of the current long line
+  bool unspooled_ = false;  // ... which the spool could not hold: it is passed through
+  bool noted_unspooled_ = false;
+  std::string notice_;      // for take_notice()
+  std::string spool_lost_;  // the spool could not be read back
   uint64_t annotated_lines_ = 0;
 };
 

@@ -6,11 +6,18 @@
 // hands it every annotated line (record). At the end it renders one report, as text for a
 // terminal (render_text) or as one line of JSON (render_json); the caller writes it to stderr.
 //
-// What it keeps, and why memory stays bounded by the number of distinct codes and files (not by
-// the number of lines):
-//   - per distinct code: its count, what the table says about it (copied at first sight, so a
-//     table reload during a follow does not leave dangling pointers), and the first and last
-//     place it was seen (file, line, the line's leading timestamp; see timestamp.h);
+// What it keeps, and why memory stays bounded by the code table and the number of files (not by
+// the number of lines, nor by the number of distinct codes in the input):
+//   - per code of the table that was seen: its count, what the table says about it (copied at
+//     first sight, so a table reload during a follow does not leave dangling pointers), and the
+//     first and last place it was seen (file, line, the line's leading timestamp; timestamp.h);
+//   - the same for at most kTrackedUnknownCodes codes not in the table, chosen by the
+//     space-saving algorithm (Metwally et al., 2005): a new unknown code takes the place of the
+//     one with the lowest estimate, inheriting that estimate. Any code more frequent than
+//     1/kTrackedUnknownCodes of the unknown occurrences is kept, with its exact count; a kept
+//     code's count and first place are those since it was last taken in. Occurrences of the
+//     codes not kept are counted as "others". 2 million distinct unknown codes used 1.5 GB
+//     when every one was kept; README (Reliability) has the figure now;
 //   - per category and per file: counts;
 //   - the timeline (timeline.h): counts per (time slot, row), rows being "all annotated lines"
 //     and each category; at most ~100k map nodes, ~7 MB, whatever the log size.
@@ -25,7 +32,8 @@
 //
 // record() costs a map lookup per shown code and per timeline cell: 150-350 ns for a line with
 // two codes and an ISO timestamp (g++ 12 -O2), paid only on annotated lines. Rendering sorts by
-// count descending, then code ascending (numerically).
+// count descending, then code ascending (numerically). The report lists every table code seen
+// and the kShownUnknownCodes most frequent unknown ones, so its size is bounded too.
 //
 // Not thread-safe: one summary per run, fed by the thread that owns the output. Copyable and
 // movable (a value).
@@ -35,8 +43,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "coinone_annotate/match/code_table.h"
@@ -53,6 +63,11 @@ class Summary {
  public:
   // Columns of the timeline sparklines.
   static constexpr size_t kTimelineBuckets = 40;
+  // Unknown codes kept while recording (about 200 bytes each), and listed in the report. Ten
+  // times more are kept than listed, so that the listed ones are the most frequent and their
+  // counts exact, unless the input has no code that stands out.
+  static constexpr size_t kTrackedUnknownCodes = 1000;
+  static constexpr size_t kShownUnknownCodes = 100;
 
   // The table gives the order of the timeline rows (table order, then "unknown"), so that two
   // reports line up; what a code means is taken from each verdict's entries.
@@ -78,6 +93,7 @@ class Summary {
   // Appends the report as one JSON object and a '\n'. Keys in a fixed order:
   //   lines, bytes, files_failed, annotated, errors, more, untimed,
   //   by_code {code: count}, by_category {category: count}, unknown {code: count},
+  //   unknown_others (occurrences of unknown codes not listed; only when there are any),
   //   files [{name, lines, bytes, annotated, errors, more, failed}],
   //   codes [{code, known, category, meaning, advice, retry, count, first, last}]
   //     where first/last are {file, line, time} (time "2026-11-20T09:15:02Z" or null) and
@@ -102,6 +118,7 @@ class Summary {
     bool retryable = false;
     uint32_t category = 0;  // index into categories_
     uint64_t count = 0;
+    uint64_t inherited = 0;  // unknown: the estimate of the code it replaced (space-saving)
     Place first, last;
   };
   struct FileStats {
@@ -110,6 +127,9 @@ class Summary {
     bool failed = false;
   };
   CodeStats& stats_for(const ShownCode& shown);
+  size_t unknown_slot(std::string_view digits);
+  void count_unknown(size_t index);
+  uint64_t unknown_others() const;
   uint32_t category_index(std::string_view name);
   FileStats& current_file();
   std::vector<const CodeStats*> sorted_codes() const;
@@ -136,6 +156,9 @@ class Summary {
   std::vector<FileStats> files_;
   std::vector<CodeStats> codes_;
   std::map<std::string, size_t, std::less<>> code_index_;  // digits -> index into codes_
+  // The unknown codes kept, by estimate (count + inherited): the first is the next to go.
+  std::set<std::pair<uint64_t, size_t>> unknown_by_estimate_;
+  uint64_t unknown_total_ = 0;  // occurrences of codes that are unknown in codes_ or were let go
   std::vector<std::string> categories_;
   std::vector<uint64_t> category_counts_;
   uint64_t annotated_ = 0, errors_ = 0, more_ = 0, untimed_ = 0;

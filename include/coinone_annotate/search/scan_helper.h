@@ -42,7 +42,7 @@ struct DeferredLine {
 class ScanHelper {
  public:
   // A helper scanning with `matcher`'s table and settings, or nullptr when the matcher's
-  // extractor cannot be cloned. May throw std::system_error when no thread can be started.
+  // extractor cannot be cloned or no thread can be started (a process limit).
   static std::unique_ptr<ScanHelper> create(const Matcher& matcher);
   ~ScanHelper();
   ScanHelper(const ScanHelper&) = delete;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -29,9 +30,12 @@ struct Plan {
   size_t read_error_after = 0;
   int write_error = 0;  // fail writes with this errno once write_error_after bytes are out
   size_t write_error_after = 0;
-  bool interrupt = false;  // EINTR on every other call
-  bool again = false;      // EAGAIN on every other read (a non-blocking stdin)
-  std::string output;      // what reached "stdout"
+  bool interrupt = false;    // EINTR on every other call
+  bool again = false;        // EAGAIN on every other read (a non-blocking stdin)
+  int spool_error = 0;       // fail pwrite on the spool's temporary file with this errno
+  bool spool_memory = true;  // ... while pwrite on a memfd works
+  int spool_read_error = 0;  // fail pread on the spool with this errno
+  std::string output;        // what reached "stdout"
   size_t read_total = 0;
   unsigned calls = 0;
 } plan;
@@ -75,9 +79,32 @@ ssize_t fake_writev(int fd, const iovec* iov, int count) {
 
 int fake_poll(pollfd*, nfds_t, int) { return 1; }
 
+bool is_memfd(int fd) {
+  char target[256] = {};
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  return ::readlink(link.c_str(), target, sizeof target - 1) > 0 &&
+         std::string_view(target).starts_with("/memfd:");
+}
+
+ssize_t fake_pwrite(int fd, const void* buf, size_t count, off_t offset) {
+  if (plan.spool_error != 0 && !(plan.spool_memory && is_memfd(fd))) {
+    errno = plan.spool_error;
+    return -1;
+  }
+  return sys::real_table().pwrite(fd, buf, count, offset);
+}
+
+ssize_t fake_pread(int fd, void* buf, size_t count, off_t offset) {
+  if (plan.spool_read_error != 0) {
+    errno = plan.spool_read_error;
+    return -1;
+  }
+  return sys::real_table().pread(fd, buf, count, offset);
+}
+
 // Runs the program on `input` with the plan in force; returns the exit status and fills `err`
 // with what it wrote to stderr.
-int run_with_faults(const std::string& input, std::string& err) {
+int run_with_faults(const std::string& input, std::string& err, bool only_errors = false) {
   char path[] = "/tmp/coinone-fault-XXXXXX";
   const int fd = ::mkstemp(path);
   REQUIRE(fd >= 0);
@@ -86,6 +113,7 @@ int run_with_faults(const std::string& input, std::string& err) {
   Config config;
   config.inputs = {path};
   config.buffer_size = 64;  // many reads and writes
+  config.printer.only_errors = only_errors;
   // stderr goes to a memfd for the duration.
   const int saved_stderr = ::dup(STDERR_FILENO);
   const int capture = ::memfd_create("stderr", 0);
@@ -94,6 +122,8 @@ int run_with_faults(const std::string& input, std::string& err) {
   table.read = fake_read;
   table.writev = fake_writev;
   table.poll = fake_poll;
+  table.pwrite = fake_pwrite;
+  table.pread = fake_pread;
   int status = 0;
   {
     sys::ScopedTable scoped(table);
@@ -117,6 +147,34 @@ std::string corpus() {
     text += i % 7 == 0 ? "line " + std::to_string(i) + " error_code=103\n"
                        : "line " + std::to_string(i) + " ok\n";
   return text;
+}
+
+// Lines longer than the 64-byte buffer, with and without an error, among short ones: with
+// --only-errors the long ones go through the spool.
+std::string long_lines() {
+  std::string text;
+  for (size_t i = 0; i < 40; ++i) {
+    const std::string pad(70 + i * 13, static_cast<char>('a' + i % 26));
+    text += i % 3 == 0   ? "short " + std::to_string(i) + " error_code=103\n"
+            : i % 3 == 1 ? "long " + pad + " error_code=103 " + pad + "\n"
+                         : "long " + pad + " ok\n";
+  }
+  return text;
+}
+
+std::string annotated(const std::string& input);
+
+// Only the annotated lines of annotated(input).
+std::string only_errors(const std::string& input) {
+  const std::string all = annotated(input);
+  std::string out;
+  for (size_t at = 0; at < all.size();) {
+    const size_t end = all.find('\n', at) + 1;
+    const std::string_view line(all.data() + at, end - at);
+    if (line.find(kNote) != std::string_view::npos) out += line;
+    at = end;
+  }
+  return out;
 }
 
 std::string annotated(const std::string& input) {
@@ -179,6 +237,51 @@ TEST_SUITE("faults") {
       CHECK(err == c.message);
       CHECK(plan.output == want.substr(0, 1000));  // everything up to the fault, once
     }
+  }
+
+  TEST_CASE("--only-errors, spool file full or failing: long lines go on in memory, status 0") {
+    for (const int error : {ENOSPC, EIO}) {
+      CAPTURE(error);
+      plan = Plan{};
+      plan.spool_error = error;
+      std::string err;
+      CHECK(run_with_faults(long_lines(), err, true) == 0);
+      CHECK(plan.output == only_errors(long_lines()));
+      CHECK(err == std::string("coinone-annotate: the temporary file for a long line failed (") +
+                       std::strerror(error) + "): kept in memory instead\n");
+    }
+  }
+
+  TEST_CASE("--only-errors, no room in a file or in memory: long lines pass through, status 0") {
+    plan = Plan{};
+    plan.spool_error = ENOSPC;
+    plan.spool_memory = false;
+    std::string err;
+    CHECK(run_with_faults(long_lines(), err, true) == 0);
+    // Every long line comes out whole, annotated when it has an error; short ones as filtered.
+    std::string want;
+    const std::string all = annotated(long_lines());
+    for (size_t at = 0; at < all.size();) {
+      const size_t end = all.find('\n', at) + 1;
+      const std::string_view line(all.data() + at, end - at);
+      if (line.starts_with("long ") || line.find(kNote) != std::string_view::npos) want += line;
+      at = end;
+    }
+    CHECK(plan.output == want);
+    CHECK(err ==
+          "coinone-annotate: cannot keep a long line in a temporary file or in memory: No space "
+          "left on device: the line is passed through whole, whether or not it carries an error\n");
+  }
+
+  TEST_CASE(
+      "--only-errors, the spool cannot be read back: its cause, status 2, nothing before lost") {
+    plan = Plan{};
+    plan.spool_read_error = EIO;
+    std::string err;
+    CHECK(run_with_faults(long_lines(), err, true) == 2);
+    CHECK(err == "coinone-annotate: cannot read back a long line: Input/output error\n");
+    // The output ends where the first long error line begins: nothing of it could be read back.
+    CHECK(plan.output == "short 0 error_code=103" + std::string(kNote) + "\n");
   }
 
   TEST_CASE("EIO on read: the file's message, status 2, everything read before is out") {

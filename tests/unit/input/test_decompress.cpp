@@ -1,5 +1,11 @@
 // Tests of decompress.h (detection, open_decompressing): every format through one interface.
 // Fixtures and helpers: compressed_inputs.h.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <system_error>
+
 #include "compressed_inputs.h"
 
 namespace coinone {
@@ -280,6 +286,46 @@ TEST_SUITE("decompress") {
     CHECK(got + rest.bytes == plain);
     CHECK(clean_end(rest.end));
     late_writer.join();
+  }
+
+  TEST_CASE("no thread to be had (process limit): decodes on the calling thread, no exception") {
+    // A forked child drops to an unprivileged user (root ignores RLIMIT_NPROC) and allows itself
+    // no further thread: pthread_create then fails with EAGAIN, as at a container's pids limit.
+    const std::string plain = slurp("plain.log");
+    const std::string gzip = slurp("plain.log.gz"), zstd = slurp("plain.log.zst");
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      const rlimit none{0, 0};
+      if ((::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ||
+          ::setrlimit(RLIMIT_NPROC, &none) != 0)
+        ::_exit(77);
+      try {
+        std::thread probe([] {});
+        probe.join();
+        ::_exit(77);  // threads still start: the limit cannot be set up here
+      } catch (const std::system_error&) {
+      }
+      try {
+        for (const std::string* compressed : {&gzip, &zstd}) {
+          auto source = open_decompressing(std::make_unique<MemorySource>(*compressed, 4096),
+                                           DecodeThread::kAlways);
+          const Drained got = drain(*source, 65536);
+          if (got.bytes != plain || !clean_end(got.end)) ::_exit(1);
+        }
+      } catch (...) {
+        ::_exit(2);
+      }
+      ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+      MESSAGE("SKIP: RLIMIT_NPROC cannot stop thread creation here");
+      return;
+    }
+    CHECK_MESSAGE(WEXITSTATUS(status) == 0, "1: wrong bytes, 2: an exception escaped");
   }
 
   TEST_CASE("a wake from the raw source is handed on, never taken for the end") {

@@ -138,6 +138,10 @@ TEST_SUITE("code_table") {
         {"5\tX\tfix-request\tno\tE\n5\tX\tfix-request\tno\tE\n", 2, "duplicate code 5"},
         {"5\tX\tfix-request\tno\tE\tK\textra\n", 1, "found 7"},
         {"1234567890\tX\tfix-request\tno\tE\n", 1, "1 to 9 digits"},
+        // Meanings go into JSON output and the JSON report: they must be valid UTF-8.
+        {"5\tX\tfix-request\tno\tE\n6\tX\tfix-request\tno\tbad \xff byte\n", 2, "not valid UTF-8"},
+        {"5\tX\xc3\tfix-request\tno\tE\n", 1, "not valid UTF-8"},
+        {"5\tX\tfix-request\tno\tE\t\xed\xa0\x80\n", 1, "not valid UTF-8"},  // a surrogate
     };
     for (const auto& c : cases) {
       CAPTURE(c.text);

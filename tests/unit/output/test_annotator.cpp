@@ -75,6 +75,36 @@ TEST_SUITE("annotator") {
     }
   }
 
+  TEST_CASE("template widths and precisions: up to the limit, larger ones fail at creation") {
+    const auto table = std::make_shared<CodeTable>(builtin_code_table());
+    static_assert(Annotator::kMaxTemplateWidth == 4096);
+    struct Case {
+      std::string_view tmpl;
+      bool ok;
+    };
+    const Case cases[] = {
+        {"{code:>4096}", true},        {"{code:.4096}", true},
+        {"{code:*^4096.4096}", true},  {"{code:5>10} {{99999}}", true},
+        {"{code:x^4096}", true},       {"{code:>4097}", false},
+        {"{code:.4097}", false},       {"{code:100000}", false},
+        {"{meaning:x<100000}", false}, {"{code} {advice:>99999}", false},
+        {"{code:0>99999}", false},     {"{code:9>000004097}", false},
+        {"{retry:.1000000}", false},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.tmpl);
+      AnnotatorOptions t;
+      t.text_template = c.tmpl;
+      const auto made = Annotator::create(table, t);
+      CHECK(static_cast<bool>(made.annotator) == c.ok);
+      if (!c.ok) CHECK(made.error.find("over the limit of 4096") != std::string::npos);
+    }
+    AnnotatorOptions t;
+    t.text_template = "[{code:>4096}]";
+    Fixture f({"103"});
+    CHECK(f.text(t) == " [" + std::string(4093, ' ') + "103]");
+  }
+
   TEST_CASE("colour wraps each annotation, by category") {
     AnnotatorOptions c;
     c.color = true;

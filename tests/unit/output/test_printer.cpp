@@ -1,8 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 
+#include "coinone_annotate/base/syscalls.h"
 #include "coinone_annotate/output/printer.h"
 #include "test_util.h"
 
@@ -82,6 +85,33 @@ TEST_SUITE("printer") {
           p.line_end("short", "\n", v);
         });
     CHECK(got == "long kept line" + std::string(kNote) + "\nshort" + std::string(kNote) + "\n");
+  }
+
+  TEST_CASE("only-errors: a long line that no spool can hold is passed through whole, said once") {
+    sys::Table full = sys::real_table();
+    full.pwrite = [](int, const void*, size_t, off_t) -> ssize_t {
+      errno = ENOSPC;
+      return -1;
+    };
+    sys::ScopedTable scoped(full);
+    Fixture f;
+    Printer p(f.out, *f.annotator, {OutputFormat::kText, true});
+    p.line_piece("long ");
+    p.line_piece("plain");
+    p.line_end(" line", "\n", f.none);
+    p.passthrough("skip\n");
+    p.line_piece("long ");
+    p.line_piece("kept");
+    p.line_end(" line", "\n", f.v103);
+    p.line_end("short", "\n", f.v103);
+    p.flush();
+    CHECK(f.fd.contents() == "long plain line\nlong kept line" + std::string(kNote) + "\nshort" +
+                                 std::string(kNote) + "\n");
+    CHECK_FALSE(p.failed());
+    const std::string notice = p.take_notice();
+    CHECK(notice.find(std::strerror(ENOSPC)) != std::string::npos);
+    CHECK(notice.find("passed through") != std::string::npos);
+    CHECK(p.take_notice().empty());
   }
 
   TEST_CASE("counts annotated lines") {

@@ -46,6 +46,14 @@ struct Fixture {
   }
 };
 
+// The text report's line for unknown codes left out of the list.
+std::string fmt_others(uint64_t count) {
+  std::string digits = std::to_string(count);
+  for (size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, 1, ',');
+  return "  and " + digits +
+         " occurrences of other unknown codes (the 100 most frequent are listed)\n";
+}
+
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -183,6 +191,46 @@ TEST_SUITE("summary") {
                    "      2                     9999\n"
                    "      1  88888888888888888888888\n"));
     CHECK_FALSE(contains(text, "  9999  unknown"));  // not in the known-code table
+  }
+
+  TEST_CASE("unknown codes: the most frequent are kept, the rest counted as others, bounded") {
+    static_assert(Summary::kShownUnknownCodes == 100 && Summary::kTrackedUnknownCodes == 1000);
+    Fixture f;
+    // 200 000 distinct codes once each, two frequent ones among them, and a table code.
+    constexpr uint64_t kDistinct = 200000;
+    uint64_t line = 0;
+    for (uint64_t i = 0; i < kDistinct; ++i) {
+      const std::string code = std::to_string(1000000 + i);
+      Verdict v;
+      v.shown.push_back({code, nullptr});
+      if (i % 40 == 0) v.shown.push_back({"77777", nullptr});
+      if (i % 50 == 0) v.shown.push_back({"103", f.table->find("103")});
+      if (i % 80 == 0) v.shown.push_back({"88888", nullptr});
+      f.summary.record(++line, "x", v);
+    }
+    const std::string json = f.json();
+    CAPTURE(json.substr(0, 2000));
+    CHECK(json.size() < 64 * 1024);
+    // The frequent codes are there with their exact counts.
+    CHECK(contains(json, "\"by_code\":{\"77777\":5000,\"103\":4000,\"88888\":2500,"));
+    CHECK(contains(json, "\"unknown\":{\"77777\":5000,\"88888\":2500,"));
+    CHECK(contains(json, "\"by_category\":{\"unknown\":207500,\"Order / Balance\":4000}"));
+    // At most kShownUnknownCodes unknown codes are listed; the others are counted.
+    const size_t unknown_at = json.find("\"unknown\":{");
+    const std::string unknown = json.substr(unknown_at, json.find('}', unknown_at) - unknown_at);
+    const size_t listed = static_cast<size_t>(std::count(unknown.begin(), unknown.end(), ':')) - 1;
+    CHECK(listed == Summary::kShownUnknownCodes);
+    uint64_t listed_count = 0;
+    for (size_t at = unknown.find(':', 12); at != std::string::npos; at = unknown.find(':', at + 1))
+      listed_count += std::stoull(unknown.substr(at + 1));
+    const size_t others_at = json.find("\"unknown_others\":");
+    REQUIRE(others_at != std::string::npos);
+    CHECK(std::stoull(json.substr(others_at + 17)) == 207500 - listed_count);
+    const std::string text = f.text();
+    CAPTURE(text.substr(0, 3000));
+    CHECK(text.size() < 64 * 1024);
+    CHECK(contains(text, "\n  5,000    77777\n"));
+    CHECK(contains(text, fmt_others(207500 - listed_count)));
   }
 
   TEST_CASE("exact JSON for a tiny run (written by hand)") {

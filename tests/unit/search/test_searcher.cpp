@@ -1,8 +1,11 @@
 #include <doctest/doctest.h>
+#include <pthread.h>
 
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "coinone_annotate/search/searcher.h"
 #include "reference_extractor.h"
@@ -301,5 +304,72 @@ TEST_SUITE("searcher") {
     CHECK(parallel.text == sequential.text);
     CHECK(parallel.numbers == sequential.numbers);
     CHECK(parallel.blocks_ahead >= 3);  // the three dense stretches went to the helper
+  }
+}
+
+namespace {
+
+// Keeps every span until flush(), as the sink contract allows (the printer hands them to
+// writev), and checks then that each still holds what it held when given, and that none points
+// into this thread's stack: a span of a local of the searcher is gone by the time of the flush.
+class KeepingSink final : public Sink {
+ public:
+  KeepingSink() {
+    pthread_attr_t attr;
+    REQUIRE(::pthread_getattr_np(::pthread_self(), &attr) == 0);
+    void* low = nullptr;
+    size_t size = 0;
+    ::pthread_attr_getstack(&attr, &low, &size);
+    ::pthread_attr_destroy(&attr);
+    stack_low_ = static_cast<const char*>(low);
+    stack_high_ = stack_low_ + size;
+  }
+  void passthrough(std::string_view b) override { keep(b); }
+  void line_piece(std::string_view b) override { keep(b); }
+  void line_end(std::string_view rest, std::string_view term, const Verdict&) override {
+    keep(rest);
+    keep(term);
+  }
+  void flush() override {
+    for (const auto& [span, copy] : kept_) {
+      if (span.data() >= stack_low_ && span.data() < stack_high_) ++on_stack;
+      if (std::string_view(span) != copy) ++changed;
+      text += copy;
+    }
+    kept_.clear();
+  }
+  bool failed() const override { return false; }
+
+  int on_stack = 0, changed = 0;
+  std::string text;
+
+ private:
+  void keep(std::string_view b) {
+    if (!b.empty()) kept_.emplace_back(b, std::string(b));
+  }
+  std::vector<std::pair<std::string_view, std::string>> kept_;
+  const char* stack_low_ = nullptr;
+  const char* stack_high_ = nullptr;
+};
+
+}  // namespace
+
+TEST_SUITE("searcher") {
+  TEST_CASE("spans given to the sink outlive the call until the flush (a carried '\\r' too)") {
+    // Capacity 8: "abcdefg\r" fills the buffer, its '\r' is held back, and turns out to be
+    // content when the next piece does not start with '\n'.
+    for (const std::string input : {"abcdefg\rhijklmnopq\n", "abcdefg\r\rhijklmn\r\n",
+                                    "abcdefg\rerror_code=103 coinone\nend\n"}) {
+      CAPTURE(input);
+      Matcher matcher(pieces().table, *pieces().extractor, false);
+      KeepingSink sink;
+      Searcher searcher(matcher, sink, counting(8));
+      StringSource source(input, 64);
+      searcher.search(source);
+      sink.flush();
+      CHECK(sink.on_stack == 0);
+      CHECK(sink.changed == 0);
+      CHECK(sink.text == input);
+    }
   }
 }
