@@ -17,6 +17,7 @@
 #include "coinone_annotate/report/metrics_server.h"
 #include "coinone_annotate/report/prometheus_text.h"
 #include "report/http_client.h"
+#include "report/metrics_samples.h"
 
 using namespace coinone;
 using namespace coinone::test;
@@ -259,5 +260,144 @@ TEST_SUITE("metrics_server") {
       open += closed ? 0U : 1U;
     }
     CHECK(open <= limits.max_connections);
+  }
+}
+
+TEST_SUITE("metrics_server") {
+  TEST_CASE("listen addresses") {
+    const struct {
+      const char* text;
+      const char* host;  // null: an error is expected
+      int port;
+    } cases[] = {
+        {"9464", "127.0.0.1", 9464},
+        {":9464", "127.0.0.1", 9464},
+        {"0.0.0.0:80", "0.0.0.0", 80},
+        {"localhost:0", "localhost", 0},
+        {"[::1]:9464", "::1", 9464},
+        {"[::]:65535", "::", 65535},
+        {"", nullptr, 0},
+        {":", nullptr, 0},
+        {"host:", nullptr, 0},
+        {"65536", nullptr, 0},
+        {"-1", nullptr, 0},
+        {"+80", nullptr, 0},
+        {"9464x", nullptr, 0},
+        {"000009464", nullptr, 0},
+        {"::1:9464", nullptr, 0},
+        {"[::1]", nullptr, 0},
+        {"[]:80", nullptr, 0},
+        {"[::1]9464", nullptr, 0},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.text);
+      std::string error;
+      const auto got = parse_listen_address(c.text, error);
+      if (c.host == nullptr) {
+        CHECK_FALSE(got.has_value());
+        CHECK_FALSE(error.empty());
+      } else {
+        REQUIRE(got.has_value());
+        CHECK(got->host == c.host);
+        CHECK(got->port == c.port);
+      }
+    }
+    CHECK(format_listen_address({"::1", 9464}) == "[::1]:9464");
+    CHECK(format_listen_address({"127.0.0.1", 80}) == "127.0.0.1:80");
+  }
+
+  TEST_CASE("HTTP: /metrics, /healthz, 404, a busy port, prompt stop") {
+    Metrics metrics(sample_labels());
+    const std::array<uint32_t, 1> code{0};
+    metrics.record_annotation(code);
+    metrics.add_read(7, 1, at_ms(42000));
+
+    std::string error;
+    auto server = MetricsServer::start("127.0.0.1:0", metrics, error);
+    REQUIRE_MESSAGE(server != nullptr, error);
+    CHECK(error.empty());
+    CHECK(server->port() > 0);
+    CHECK(server->address() == "127.0.0.1:" + std::to_string(server->port()));
+
+    const int port = server->port();
+    auto res = http_request(port, "GET", "/metrics");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->header("Content-Type").starts_with("text/plain; version=0.0.4"));
+    CHECK(res->body == render_prometheus(metrics.snapshot()));
+    CHECK(has_line(res->body,
+                   "coinone_annotate_errors_total{code=\"103\",category=\"Order / Balance\"} 1"));
+    CHECK(has_line(res->body, "coinone_annotate_last_line_timestamp_seconds 42.000"));
+
+    res = http_request(port, "GET", "/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body == "ok\n");
+
+    metrics.set_healthy(false);
+    res = http_request(port, "GET", "/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(res->body == "unhealthy\n");
+    metrics.set_health(false, "/logs/bot.log: Permission denied");
+    res = http_request(port, "GET", "/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(res->body == "unhealthy: /logs/bot.log: Permission denied\n");
+    metrics.set_healthy(true);
+    res = http_request(port, "GET", "/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+
+    res = http_request(port, "GET", "/elsewhere");
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    // #16: another method on a served path is 405 (it was 404 while only GET was routed).
+    res = http_request(port, "POST", "/metrics");
+    REQUIRE(res);
+    CHECK(res->status == 405);
+
+    // The port is taken: a second server says so, by name.
+    const std::string taken = "127.0.0.1:" + std::to_string(server->port());
+    auto second = MetricsServer::start(taken, metrics, error);
+    CHECK(second == nullptr);
+    CHECK(error == "cannot listen on " + taken + ": Address already in use");
+
+    const auto before = std::chrono::steady_clock::now();
+    server->stop();
+    const auto took = std::chrono::steady_clock::now() - before;
+    CHECK(took < std::chrono::milliseconds(100));
+    server->stop();                                      // idempotent
+    CHECK_FALSE(http_request(port, "GET", "/healthz"));  // nobody listens any more
+  }
+
+  TEST_CASE("HTTP: stop right after start, destructor stops, bad addresses") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    std::string error;
+    for (int i = 0; i < 20; ++i) {
+      const auto before = std::chrono::steady_clock::now();
+      auto server = MetricsServer::start("0", metrics, error);
+      REQUIRE_MESSAGE(server != nullptr, error);
+      server.reset();  // the destructor stops and joins
+      CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds(100));
+    }
+    CHECK(MetricsServer::start("nonsense", metrics, error) == nullptr);
+    CHECK(error.starts_with("bad port in 'nonsense'"));
+    CHECK(MetricsServer::start("192.0.2.1:0", metrics, error) == nullptr);  // not our address
+    CHECK(error == "cannot listen on 192.0.2.1:0: Cannot assign requested address");
+  }
+
+  TEST_CASE("HTTP over IPv6 loopback, where the host has it") {
+    Metrics metrics(std::vector<CodeLabel>{});
+    std::string error;
+    auto server = MetricsServer::start("[::1]:0", metrics, error);
+    if (server == nullptr) {
+      MESSAGE("no IPv6 loopback here: " << error);
+      return;
+    }
+    CHECK(server->address() == "[::1]:" + std::to_string(server->port()));
+    auto res = http_request(server->port(), "GET", "/healthz", "::1");
+    REQUIRE(res);
+    CHECK(res->status == 200);
   }
 }
