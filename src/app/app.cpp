@@ -60,6 +60,13 @@ std::shared_ptr<const CodeTable> load_table(const std::string& codes_file) {
   return table;
 }
 
+Matcher make_matcher(std::shared_ptr<const CodeTable> table, const FieldExtractor& extractor,
+                     const Config& config) {
+  Matcher matcher(std::move(table), extractor, config.every_line_is_candidate);
+  if (!config.exchange_check) matcher.set_exchange_ids(nullptr);
+  return matcher;
+}
+
 // A pipe holds 64 KiB by default, so a fast producer and consumer switch every 64 KiB. Asking
 // for 1 MiB (the unprivileged maximum) lets each read and write move a whole buffer.
 void enlarge_pipe(int fd) {
@@ -131,7 +138,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       extractor_(std::move(extractor)),
       annotator_(std::move(annotator)),
       printer_(out_, *annotator_, config.printer),
-      matcher_(table_, *extractor_, config.every_line_is_candidate),
+      matcher_(make_matcher(table_, *extractor_, config)),
       summary_(config.summary == Config::Summary::kNone ? std::nullopt
                                                         : std::optional<Summary>(table_)),
       metrics_(config.metrics_address.empty() ? nullptr

@@ -20,6 +20,7 @@ struct Config {
   std::vector<std::string> inputs;    // paths; "-" is standard input
   std::string codes_file;             // --codes, empty for none
   std::vector<std::string> patterns;  // --pattern
+  bool exchange_check = true;         // off with --no-exchange-check
   AnnotatorOptions annotator;         // --lang, --template, resolved --color
   PrinterOptions printer;             // --format, --only-errors
   enum class Summary { kNone, kText, kJson };

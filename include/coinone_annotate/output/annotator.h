@@ -10,8 +10,15 @@
 // {meaning} {meaning_en} {meaning_ko} {advice} {retry}. Unknown codes then get category
 // "unknown", meaning "not in the code table" and empty advice and retry.
 //
+// With --lang ko the category, meaning and advice words of the text form are Korean (a code
+// without Korean text keeps its English meaning); with --lang both the meaning is
+// "English / Korean" and the rest English.
+//
 // JSON form: "coinone":[{"code":"103","category":"Order / Balance","meaning":"Lack of balance",
 // "advice":"check-funds","retry":false}, ...], with {"more":N} last when codes were left out.
+// With --lang both, "meaning_en" and "meaning_ko" (when the code has Korean text) replace
+// "meaning"; with --lang ko the category and meaning are Korean. "advice" is always the English
+// class name, a value for machines.
 //
 // Every string for a known code is rendered once, at construction, so annotating a line only
 // copies bytes. The annotator refers to the table it was made from; rebuild both together.
@@ -56,6 +63,8 @@ class Annotator {
 
  private:
   Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions options);
+  std::string_view category(std::string_view english) const;  // in the chosen language
+  std::string_view advice(const CodeEntry& entry) const;      // the words shown in text
   std::string render_known(const CodeEntry& entry) const;
   std::string render_unknown(std::string_view digits) const;
   std::string render_json(const CodeEntry* entry, std::string_view digits) const;
