@@ -11,6 +11,27 @@ Matcher::Matcher(std::shared_ptr<const CodeTable> table, const FieldExtractor& e
       extractor_(extractor),
       every_line_is_candidate_(every_line_is_candidate || extractor.has_user_patterns()) {}
 
+namespace {
+
+// The part of a window of a long line in which words are whole: from after its first space when
+// it starts inside the line, up to its last space when the line goes on. Evidence is judged by
+// the bytes around a word (`mycoinone`, `coinones`, `kraken.community`), which a window may cut;
+// windows overlap by FieldExtractor::kCarry bytes, so what is left out here is whole in the
+// window before or after.
+std::string_view whole_words(std::string_view window, char prev, bool final) {
+  if (prev != '\n') {
+    const size_t space = window.find(' ');
+    window.remove_prefix(space == std::string_view::npos ? window.size() : space + 1);
+  }
+  if (!final) {
+    const size_t space = window.rfind(' ');
+    window = window.substr(0, space == std::string_view::npos ? 0 : space);
+  }
+  return window;
+}
+
+}  // namespace
+
 size_t Matcher::next_candidate(std::string_view block, size_t from) const {
   if (every_line_is_candidate_) return from < block.size() ? from : std::string_view::npos;
   return find_candidate(block, from);
@@ -25,9 +46,10 @@ void Matcher::scan_window(std::string_view window, char prev, bool final, size_t
   extractor_.extract(window, prev, final, findings, fresh_from);
   // A whole line is searched for "coinone" when an unknown code needs it (decide_line); a long
   // line is gone by then, so each of its windows is searched, the last one included.
-  if (!findings.mentions_coinone() && mentions_coinone(window)) findings.set_mentions_coinone();
+  const std::string_view words = whole_words(window, prev, final);
+  if (!findings.mentions_coinone() && mentions_coinone(words)) findings.set_mentions_coinone();
   if (exchange_ids_ != nullptr && !findings.other_exchange() &&
-      names_other_exchange(window, *exchange_ids_))
+      names_other_exchange(words, *exchange_ids_))
     findings.set_other_exchange();
 }
 
