@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 
+#include "coinone_annotate/app/explain.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
 #include "coinone_annotate/input/follow_source.h"
@@ -315,10 +316,28 @@ int Pipeline::finish(bool trouble) {
   return trouble ? kExitTrouble : kExitOk;
 }
 
+// --explain and --list-codes: the table the run would use, printed to stdout.
+int print_table(const Config& config) {
+  const auto table = load_table(config.codes_file);
+  if (!table) return kExitTrouble;
+  const bool json = config.printer.format == OutputFormat::kJson;
+  bool all_known = true;
+  const std::string text = config.list_codes
+                               ? list_codes(*table, json)
+                               : explain_codes(*table, config.explain, json, all_known);
+  FdWriter out(STDOUT_FILENO);
+  out.write(text);
+  out.flush();
+  report_write_failure(out);
+  if (!all_known) spdlog::error("--explain: a code is not in the code table");
+  return all_known && out.status() != FdWriter::Status::kError ? kExitOk : kExitTrouble;
+}
+
 }  // namespace
 
 int run(const Config& config) {
   set_up_logging();
+  if (config.list_codes || !config.explain.empty()) return print_table(config);
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
   enlarge_pipe(STDOUT_FILENO);
   enlarge_pipe(STDIN_FILENO);

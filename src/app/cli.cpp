@@ -57,6 +57,14 @@ ParseOutcome parse_command_line(int argc, char** argv) {
   app.add_flag("--no-exchange-check", no_exchange_check,
                "Annotate lines even when they name another exchange (kraken {...}, "
                "exchange=binance, api.upbit.com): for logs whose prose names other exchanges");
+  app.add_option("--explain", config.explain,
+                 "Print what the code table knows about each CODE (category, meanings, advice, "
+                 "retry) and exit; with --format json as one JSON document")
+      ->take_all()
+      ->type_name("CODE...");
+  app.add_flag("--list-codes", config.list_codes,
+               "Print the whole code table (built in, with --codes) and exit; with --format json "
+               "as one JSON document");
   app.add_option("--lang", lang, "Language of meanings: en, ko or both")
       ->check(CLI::IsMember({"en", "ko", "both"}))
       ->capture_default_str();
