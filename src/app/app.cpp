@@ -144,7 +144,9 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
                                                         : std::optional<Summary>(table_)),
       metrics_(config.metrics_address.empty() ? nullptr
                                               : std::make_unique<Metrics>(code_labels(*table_))),
-      searcher_(matcher_, printer_, search_options()) {}
+      searcher_(matcher_, printer_, search_options()) {
+  if (summary_) summary_->set_lang(config.annotator.lang);  // --summary follows --lang
+}
 
 SearchOptions Pipeline::search_options() {
   SearchOptions options;

@@ -36,6 +36,9 @@ enum class Advice : uint8_t {
 
 std::string_view advice_name(Advice advice);
 
+// The language of what outputs show of a code (--lang): annotations and the --summary report.
+enum class Lang { kEnglish, kKorean, kBoth };
+
 // What every output says of a code that the table does not hold: its category and meaning.
 inline constexpr std::string_view kUnknownCategory = "unknown";
 inline constexpr std::string_view kUnknownMeaning = "not in the code table";

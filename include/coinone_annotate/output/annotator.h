@@ -34,8 +34,6 @@
 
 namespace coinone {
 
-enum class Lang { kEnglish, kKorean, kBoth };
-
 struct AnnotatorOptions {
   Lang lang = Lang::kEnglish;
   std::string text_template;  // empty: the default form
