@@ -108,9 +108,10 @@ bool exchange_field_at(std::string_view text, size_t at, const ExchangeIds& ids)
 
 // The offsets where evidence can start: a ' ' before '{' or '[' (ccxt's form), a lower-case
 // letter before '.' (the end of a host's label) and an 'e' before "xc" (a field "exchange"), in
-// any case. One vector pass over the line finds all three: three passes (for_each_either for
-// " {" and "exchange", memchr for '.') cost 2.9% more instructions on the 1% corpus than no
-// check at all; this one, about 2%. Dots after digits (prices, times) are not even looked at.
+// any case. One vector pass over the line finds all three. On a 16 MiB slice of the 1% corpus
+// (callgrind, every annotated line checked), three passes (for_each_either for " {" and
+// "exchange", memchr for '.') cost 2.9% more instructions than no check at all, this one 2.1%.
+// Dots after digits (prices, times) are not even looked at.
 bool is_trigger(std::string_view text, size_t at) {
   const auto lower = [&](size_t i) { return i < text.size() ? text[i] | 0x20 : 0; };
   const char c = text[at];

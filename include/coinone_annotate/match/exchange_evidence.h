@@ -19,8 +19,9 @@
 //     (any case style, not part of a longer name), with an error field's separator, whose
 //     value is an id in any case (`"exchange":"Binance"`, `exchange=kraken`).
 //
-// Cost: memchr for `{`, `[` and `.` and a vector scan for "exchange"; the matcher asks only
-// about lines that carry a code it would show. Pure functions: no state, thread-safe.
+// Cost: one vector pass over the line for the bytes where evidence can start, and a sketch of
+// the ids (ExchangeIds::may_hold) before any lookup; the matcher asks only about lines that
+// carry a code it would show and do not name Coinone. Pure functions: no state, thread-safe.
 #pragma once
 #include <string_view>
 
