@@ -50,7 +50,8 @@ size_t lower_word_start(std::string_view text, size_t end) {
 
 // ccxt's `ID {` or `ID [` with its space at `at`.
 bool ccxt_form_at(std::string_view text, size_t at, const ExchangeIds& ids) {
-  if (at < 2 || text[at] != ' ' || (text[at + 1] != '{' && text[at + 1] != '[')) return false;
+  if (at < 2 || at + 1 >= text.size() || text[at] != ' ') return false;
+  if (text[at + 1] != '{' && text[at + 1] != '[') return false;
   const size_t end = at;
   const size_t start = lower_word_start(text, end);
   if (start == end) return false;
