@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config      # toolchain
   libre2-dev libfmt-dev libspdlog-dev doctest-dev   # the design card
-  libcli11-dev libisal-dev libzstd-dev libmicrohttpd-dev
+  libcli11-dev libisal-dev libzstd-dev libmicrohttpd-dev libyajl-dev
   time ripgrep gzip zstd python3 clang-format       # tests and the benchmark
   logrotate                                         # the follow torture test (tests/e2e)
   clang-14 libclang-rt-14-dev zlib1g-dev            # libFuzzer targets (tests/fuzz)

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <optional>
 
+#include "coinone_annotate/app/explain.h"
 #include "coinone_annotate/app/table_reload.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
@@ -46,6 +47,13 @@ std::shared_ptr<const CodeTable> load_table(const std::string& codes_file) {
   auto table = load_code_table(codes_file, error);  // read once at start-up, off the hot path
   if (!table) spdlog::error("{}", error);
   return table;
+}
+
+Matcher make_matcher(std::shared_ptr<const CodeTable> table, const FieldExtractor& extractor,
+                     const Config& config) {
+  Matcher matcher(std::move(table), extractor, config.every_line_is_candidate);
+  if (!config.exchange_check) matcher.set_exchange_ids(nullptr);
+  return matcher;
 }
 
 // A pipe holds 64 KiB by default, so a fast producer and consumer switch every 64 KiB. Asking
@@ -120,7 +128,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       tables_{std::move(table), std::move(annotator), nullptr},
       extractor_(std::move(extractor)),
       printer_(out_, *tables_.annotator, config.printer),
-      matcher_(tables_.table, *extractor_, config.every_line_is_candidate),
+      matcher_(make_matcher(tables_.table, *extractor_, config)),
       summary_(config.summary == Config::Summary::kNone ? std::nullopt
                                                         : std::optional<Summary>(tables_.table)),
       metrics_(config.metrics_address.empty()
@@ -132,7 +140,9 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
             return load_table_set(config.codes_file, config.annotator,
                                   !config.metrics_address.empty());
           },
-          [] { SignalEvents::wake(); }) {}
+          [] { SignalEvents::wake(); }) {
+  if (summary_) summary_->set_lang(config.annotator.lang);  // --summary follows --lang
+}
 
 SearchOptions Pipeline::search_options() {
   SearchOptions options;
@@ -306,10 +316,28 @@ int Pipeline::finish(bool trouble) {
   return trouble ? kExitTrouble : kExitOk;
 }
 
+// --explain and --list-codes: the table the run would use, printed to stdout.
+int print_table(const Config& config) {
+  const auto table = load_table(config.codes_file);
+  if (!table) return kExitTrouble;
+  const bool json = config.printer.format == OutputFormat::kJson;
+  bool all_known = true;
+  const std::string text = config.list_codes
+                               ? list_codes(*table, json)
+                               : explain_codes(*table, config.explain, json, all_known);
+  FdWriter out(STDOUT_FILENO);
+  out.write(text);
+  out.flush();
+  report_write_failure(out);
+  if (!all_known) spdlog::error("--explain: a code is not in the code table");
+  return all_known && out.status() != FdWriter::Status::kError ? kExitOk : kExitTrouble;
+}
+
 }  // namespace
 
 int run(const Config& config) {
   set_up_logging();
+  if (config.list_codes || !config.explain.empty()) return print_table(config);
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
   enlarge_pipe(STDOUT_FILENO);
   enlarge_pipe(STDIN_FILENO);

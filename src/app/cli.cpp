@@ -53,6 +53,18 @@ ParseOutcome parse_command_line(int argc, char** argv) {
       ->allow_extra_args(false)  // one pattern per --pattern: file names after it stay files
       ->take_all()
       ->type_name("RE2");
+  bool no_exchange_check = false;
+  app.add_flag("--no-exchange-check", no_exchange_check,
+               "Annotate lines even when they name another exchange (kraken {...}, "
+               "exchange=binance, api.upbit.com): for logs whose prose names other exchanges");
+  app.add_option("--explain", config.explain,
+                 "Print what the code table knows about each CODE (category, meanings, advice, "
+                 "retry) and exit; with --format json as one JSON document")
+      ->take_all()
+      ->type_name("CODE...");
+  app.add_flag("--list-codes", config.list_codes,
+               "Print the whole code table (built in, with --codes) and exit; with --format json "
+               "as one JSON document");
   app.add_option("--lang", lang, "Language of meanings: en, ko or both")
       ->check(CLI::IsMember({"en", "ko", "both"}))
       ->capture_default_str();
@@ -123,6 +135,7 @@ ParseOutcome parse_command_line(int argc, char** argv) {
   }
   if (lines->count() != 0) config.lines = line_count;
   if (config.inputs.empty()) config.inputs.push_back("-");
+  config.exchange_check = !no_exchange_check;
   config.annotator.lang = lang == "ko"     ? Lang::kKorean
                           : lang == "both" ? Lang::kBoth
                                            : Lang::kEnglish;

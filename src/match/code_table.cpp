@@ -21,6 +21,29 @@ constexpr std::array<std::pair<Advice, std::string_view>, 6> kAdviceNames{{
     {Advice::kContactCoinone, "contact-coinone"},
 }};
 
+constexpr std::array<std::pair<Advice, std::string_view>, 6> kKoreanAdviceNames{{
+    {Advice::kRetryLater, "잠시-후-재시도"},
+    {Advice::kFixRequest, "요청-수정"},
+    {Advice::kCheckFunds, "잔고-확인"},
+    {Advice::kFixKeys, "키-권한-확인"},
+    {Advice::kFixNonce, "nonce-수정"},
+    {Advice::kContactCoinone, "코인원-문의"},
+}};
+
+// The section headings of Coinone's page, in Korean (the Korean page has no headings of its
+// own; these are ours), and the category of codes not in the table.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kKoreanCategories{{
+    {"Access & Auth", "접근 / 인증"},
+    {"Parameter / Format", "파라미터 / 형식"},
+    {"Order / Balance", "주문 / 잔고"},
+    {"V2 Nonce / Signature", "V2 Nonce / 서명"},
+    {"Withdrawal / Address", "출금 / 주소"},
+    {"Order Rules", "주문 규칙"},
+    {"V2/V2.1 Order Query", "V2/V2.1 주문 조회"},
+    {"Withdrawal 3000 Series", "출금 3000번대"},
+    {"unknown", "알 수 없음"},
+}};
+
 // Largest code the table accepts: nine digits always fit in uint32_t.
 constexpr size_t kMaxCodeDigits = 9;
 
@@ -74,6 +97,18 @@ std::string_view advice_name(Advice advice) {
   for (const auto& [value, name] : kAdviceNames)
     if (value == advice) return name;
   return "fix-request";
+}
+
+std::string_view korean_advice_name(Advice advice) {
+  for (const auto& [value, name] : kKoreanAdviceNames)
+    if (value == advice) return name;
+  return advice_name(advice);
+}
+
+std::string_view korean_category(std::string_view category) {
+  for (const auto& [english, korean] : kKoreanCategories)
+    if (english == category) return korean;
+  return category;
 }
 
 std::optional<Advice> parse_advice(std::string_view name) {

@@ -45,6 +45,21 @@ bool is_name_byte(char c) { return is_token_byte(c) || c == '-'; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// A value that is no token but still a value: an empty array or object (`"result":[]`, `{}`)
+// or an empty string (`"result":""`). Like null or false, it is not "error". A result that
+// holds something (`"result":{"error_code":"103"}`) wraps the answer and says nothing itself.
+bool is_non_token_value(std::string_view text, size_t start) {
+  if (start >= text.size()) return false;
+  const char c = text[start];
+  if (c == '[' || c == '{') {
+    size_t at = start + 1;
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+    return at < text.size() && text[at] == (c == '[' ? ']' : '}');
+  }
+  const bool after_quote = start > 0 && (text[start - 1] == '"' || text[start - 1] == '\'');
+  return after_quote && (c == ',' || c == '}' || c == ']');
+}
+
 constexpr size_t kNpos = std::string_view::npos;
 
 RE2::Options pattern_options() {
@@ -177,7 +192,10 @@ void FieldExtractor::extract_result(std::string_view text, size_t at, char prev,
   size_t end = start;
   while (end < text.size() && is_token_byte(text[end])) ++end;
   if (!final && end + kLookahead > text.size()) return;  // may go on in the next window
-  if (end > start) findings.add_result(end - start == 5 && word_at(text, start, "error"));
+  if (end > start)
+    findings.add_result(end - start == 5 && word_at(text, start, "error"));
+  else if (is_non_token_value(text, start))
+    findings.add_result(false);
 }
 
 void FieldExtractor::extract_user(std::string_view text, bool final, size_t fresh_from,
@@ -230,7 +248,5 @@ std::string_view error_code_digits(std::string_view token, std::string_view afte
   if (first == std::string_view::npos) return {};  // 0, 00: Coinone's success
   return token.substr(first);
 }
-
-bool mentions_coinone(std::string_view text) { return find_word(text, 0, "coinone") != kNpos; }
 
 }  // namespace coinone

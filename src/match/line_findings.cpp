@@ -6,7 +6,7 @@ void LineFindings::clear() {
   used_ = 0;
   if (!seen_.empty()) seen_.clear();
   untracked_fields_ = 0;
-  result_error_ = result_other_ = mentions_coinone_ = false;
+  result_error_ = result_other_ = mentions_coinone_ = other_exchange_ = false;
 }
 
 void LineFindings::add_code(std::string_view digits, bool from_pattern) {

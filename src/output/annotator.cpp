@@ -108,6 +108,15 @@ std::string Annotator::meaning(const CodeEntry& entry) const {
   return entry.english;
 }
 
+std::string_view Annotator::category(std::string_view english) const {
+  return options_.lang == Lang::kKorean ? korean_category(english) : english;
+}
+
+std::string_view Annotator::advice(const CodeEntry& entry) const {
+  return options_.lang == Lang::kKorean ? korean_advice_name(entry.advice)
+                                        : advice_name(entry.advice);
+}
+
 std::string Annotator::colorize(std::string text, std::string_view sgr) const {
   if (!options_.color) return text;
   return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
@@ -115,23 +124,28 @@ std::string Annotator::colorize(std::string text, std::string_view sgr) const {
 
 std::string Annotator::render_known(const CodeEntry& entry) const {
   const std::string code = std::to_string(entry.code);
-  const std::string_view advice = advice_name(entry.advice);
+  const std::string_view advice_words = advice(entry);
+  const std::string_view category_name = category(entry.category);
   const std::string text =
       options_.text_template.empty()
-          ? fmt::format("[coinone {} {}: {} -> {}]", code, entry.category, meaning(entry), advice)
-          : render_fields(options_.text_template, code, entry.category, meaning(entry),
+          ? fmt::format("[coinone {} {}: {} -> {}]", code, category_name, meaning(entry),
+                        advice_words)
+          : render_fields(options_.text_template, code, category_name, meaning(entry),
                           entry.english, entry.korean.empty() ? entry.english : entry.korean,
-                          advice, entry.retryable ? "yes" : "no");
+                          advice_words, entry.retryable ? "yes" : "no");
   const size_t index = static_cast<size_t>(&entry - table_->entries().data());
   return with_space(colorize(text, category_colors_[index]));
 }
 
 std::string Annotator::render_unknown(std::string_view digits) const {
+  const std::string_view meaning_text =
+      options_.lang == Lang::kKorean ? kUnknownMeaningKo : kUnknownMeaning;
+  const std::string_view category_name = category(kUnknownCategory);
   const std::string text =
       options_.text_template.empty()
-          ? fmt::format("[coinone {} {}: {}]", digits, kUnknownCategory, kUnknownMeaning)
-          : render_fields(options_.text_template, digits, kUnknownCategory, kUnknownMeaning,
-                          kUnknownMeaning, kUnknownMeaning, "", "");
+          ? fmt::format("[coinone {} {}: {}]", digits, category_name, meaning_text)
+          : render_fields(options_.text_template, digits, category_name, meaning_text,
+                          kUnknownMeaning, kUnknownMeaningKo, "", "");
   return with_space(colorize(text, kUnknownColor));
 }
 
@@ -139,11 +153,22 @@ std::string Annotator::render_json(const CodeEntry* entry, std::string_view digi
   std::string out = "{\"code\":\"";
   append_json_escaped(digits, out);
   out += "\",\"category\":\"";
-  append_json_escaped(entry ? std::string_view(entry->category) : kUnknownCategory, out);
-  out += "\",\"meaning\":\"";
-  append_json_escaped(entry ? meaning(*entry) : std::string(kUnknownMeaning), out);
+  append_json_escaped(category(entry ? std::string_view(entry->category) : kUnknownCategory), out);
+  const std::string_view english = entry ? std::string_view(entry->english) : kUnknownMeaning;
+  const std::string_view korean = entry ? std::string_view(entry->korean) : kUnknownMeaningKo;
+  if (options_.lang == Lang::kBoth) {  // two members rather than one joined string
+    out += "\",\"meaning_en\":\"";
+    append_json_escaped(english, out);
+    if (!korean.empty()) {
+      out += "\",\"meaning_ko\":\"";
+      append_json_escaped(korean, out);
+    }
+  } else {
+    out += "\",\"meaning\":\"";
+    append_json_escaped(options_.lang == Lang::kKorean && !korean.empty() ? korean : english, out);
+  }
   out += '"';
-  if (entry != nullptr) {
+  if (entry != nullptr) {  // advice stays the English class name: a value for machines
     out += ",\"advice\":\"";
     out += advice_name(entry->advice);
     out += entry->retryable ? "\",\"retry\":true" : "\",\"retry\":false";

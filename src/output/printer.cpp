@@ -16,10 +16,12 @@ void Printer::line_piece(std::string_view bytes) {
   if (!in_line_) {
     in_line_ = true;
     json_.reset();
+    if (options_.format == OutputFormat::kJson) valid_.reset();
   }
   if (options_.format == OutputFormat::kJson) {
     const uint64_t base = json_.fed();
     json_.feed(bytes);
+    valid_.feed(bytes);
     if (json_.is_one_object()) {
       hold_json_tail(bytes, base);
       return;
@@ -100,6 +102,7 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
     if (options_.format == OutputFormat::kJson) {
       offset = json_.fed() - held_.size();
       json_.feed(rest);
+      valid_.feed(rest);
       joined = std::move(held_);
       held_.clear();
       joined.append(rest);
@@ -125,6 +128,8 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
   } else if (options_.format == OutputFormat::kJson && !verdict.empty()) {
     json_.reset();
     json_.feed(rest);
+    valid_.reset();
+    valid_.feed(rest);
   }
   // content is the caller's span unless it had to be joined with held-back bytes here.
   const bool borrowed = joined.empty();
@@ -149,7 +154,8 @@ void Printer::write_annotated(std::string_view content, bool borrowed, std::stri
                               const Verdict& verdict, uint64_t content_offset) {
   ++annotated_lines_;
   scratch_.clear();
-  if (options_.format == OutputFormat::kJson && json_.is_one_object()) {
+  // The member goes only into a line that is one object (json_) and valid JSON (valid_).
+  if (options_.format == OutputFormat::kJson && json_.is_one_object() && valid_.finish()) {
     const size_t close = static_cast<size_t>(json_.close_offset() - content_offset);
     if (!json_.is_empty_object()) scratch_ += ',';
     annotator_->append_json_member(verdict, scratch_);

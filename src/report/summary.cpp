@@ -96,6 +96,7 @@ Summary::CodeStats& Summary::stats_for(const ShownCode& shown) {
     stats.inherited = 0;
     stats.known = true;
     stats.meaning = shown.entry->english;
+    stats.korean = shown.entry->korean;
     stats.advice = shown.entry->advice;
     stats.retryable = shown.entry->retryable;
     stats.category = category_index(shown.entry->category);
@@ -139,6 +140,20 @@ void Summary::count_unknown(size_t index) {
   node.value().first = estimate;
   unknown_by_estimate_.insert(std::move(node));
   ++unknown_total_;
+}
+
+std::string_view Summary::category_name(uint32_t category) const {
+  return lang_ == Lang::kKorean ? korean_category(categories_[category])
+                                : std::string_view(categories_[category]);
+}
+
+std::string Summary::meaning_text(const CodeStats& stats) const {
+  if (stats.korean.empty() || lang_ == Lang::kEnglish) return stats.meaning;
+  return lang_ == Lang::kKorean ? stats.korean : stats.meaning + " / " + stats.korean;
+}
+
+std::string_view Summary::advice_words(Advice advice) const {
+  return lang_ == Lang::kKorean ? korean_advice_name(advice) : advice_name(advice);
 }
 
 uint32_t Summary::category_index(std::string_view name) {

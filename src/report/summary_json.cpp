@@ -76,7 +76,7 @@ void Summary::append_category_counts_json(std::string& out) const {
   const auto categories = sorted_categories();
   for (size_t i = 0; i < categories.size(); ++i) {
     if (i > 0) out += ',';
-    append_json_string(categories_[categories[i]], out);
+    append_json_string(category_name(categories[i]), out);
     fmt::format_to(std::back_inserter(out), ":{}", category_counts_[categories[i]]);
   }
   out += '}';
@@ -104,9 +104,22 @@ void Summary::append_codes_json(const std::vector<const CodeStats*>& sorted,
     out += i > 0 ? ",{\"code\":" : "{\"code\":";
     append_json_string(stats.digits, out);
     fmt::format_to(std::back_inserter(out), ",\"known\":{},\"category\":", stats.known);
-    append_json_string(categories_[stats.category], out);
-    out += ",\"meaning\":";
-    append_json_string(stats.known ? std::string_view(stats.meaning) : kUnknownMeaning, out);
+    append_json_string(category_name(stats.category), out);
+    const std::string_view english =
+        stats.known ? std::string_view(stats.meaning) : kUnknownMeaning;
+    const std::string_view korean =
+        stats.known ? std::string_view(stats.korean) : kUnknownMeaningKo;
+    if (lang_ == Lang::kBoth) {
+      out += ",\"meaning_en\":";
+      append_json_string(english, out);
+      if (!korean.empty()) {
+        out += ",\"meaning_ko\":";
+        append_json_string(korean, out);
+      }
+    } else {
+      out += ",\"meaning\":";
+      append_json_string(lang_ == Lang::kKorean && !korean.empty() ? korean : english, out);
+    }
     if (stats.known)
       fmt::format_to(std::back_inserter(out), ",\"advice\":\"{}\",\"retry\":{}",
                      advice_name(stats.advice), stats.retryable);
@@ -150,7 +163,7 @@ void Summary::append_timeline_json(std::string& out) const {
   const auto categories = sorted_categories();
   for (size_t i = 0; i < categories.size(); ++i) {
     if (i > 0) out += ',';
-    append_json_string(categories_[categories[i]], out);
+    append_json_string(category_name(categories[i]), out);
     out += ':';
     append_counts_json(timeline.rows[1 + categories[i]], out);
   }

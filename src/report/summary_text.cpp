@@ -12,12 +12,16 @@ namespace coinone {
 
 namespace {
 
-// Terminal columns of UTF-8 text: one per code point (the report's own strings are ASCII or
-// block characters; wide CJK in file names would misalign by a column, which we accept).
+// Terminal columns of UTF-8 text: one per code point, two for the wide CJK and Hangul ranges
+// U+3000..U+DFFF (lead bytes 0xE3..0xED), which --lang ko puts in the report. Other wide
+// characters (Hangul Jamo, emoji) would misalign by a column, which we accept.
 size_t display_width(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  size_t width = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) width += byte >= 0xE3 && byte <= 0xED ? 2 : 1;
+  }
+  return width;
 }
 
 // File names come from the command line and may hold control bytes; printing them raw could
@@ -210,7 +214,7 @@ void Summary::render_text_categories(std::string& out, bool color) const {
         {{with_commas(count)},
          {fmt::format("{}%", (count * 100 + total / 2) / total)},
          {with_commas(distinct[i]) + (others && categories_[i] == kUnknownCategory ? "+" : "")},
-         {categories_[i]}});
+         {std::string(category_name(i))}});
   }
   table.render(out, color);
 }
@@ -233,9 +237,9 @@ void Summary::render_text_codes(std::string& out, bool color) const {
     }
     known.add({{with_commas(stats->count)},
                {stats->digits, kBold},
-               {categories_[stats->category]},
-               {stats->meaning},
-               {std::string(advice_name(stats->advice)), advice_color(stats->advice)},
+               {std::string(category_name(stats->category))},
+               {meaning_text(*stats)},
+               {std::string(advice_words(stats->advice)), advice_color(stats->advice)},
                {stats->retryable ? "yes" : "no"}});
   }
   if (unknowns < sorted.size()) {
@@ -302,7 +306,7 @@ void Summary::render_text_timeline(std::string& out, bool color) const {
   const TimelineScale& scale = timeline.scale;
   heading(out, fmt::format("Timeline ({} per column)", format_duration(scale.width)), color);
   std::vector<std::pair<std::string, uint32_t>> rows{{"all annotated lines", 0}};
-  for (const uint32_t i : sorted_categories()) rows.emplace_back(categories_[i], 1 + i);
+  for (const uint32_t i : sorted_categories()) rows.emplace_back(category_name(i), 1 + i);
   size_t label_width = 0;
   for (const auto& row : rows) label_width = std::max(label_width, display_width(row.first));
   for (const auto& [label, row] : rows) {

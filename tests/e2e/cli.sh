@@ -120,6 +120,32 @@ expect "corrupt archives: messages" "$(cat "$work/err")" \
 "coinone-annotate: $fixtures/corrupt.log.gz: corrupt gzip data at compressed byte 7128
 coinone-annotate: $fixtures/truncated.log.zst: truncated zstd data at compressed byte 5000"
 
+# --explain and --list-codes: the table without a log line, with --codes merged in.
+out=$("$bin" --codes "$work/codes.tsv" --explain 0103 7001)
+expect "explain: status" "$?" 0
+expect "explain: text" "$out" \
+"103  Order / Balance (주문 / 잔고)
+  meaning (en)  Not enough KRW
+  meaning (ko)  (none on Coinone's page)
+  advice        check-funds (잔고-확인): balance, minimum or limit
+  retry         no
+7001  New
+  meaning (en)  New thing
+  meaning (ko)  (none on Coinone's page)
+  advice        retry-later (잠시-후-재시도): trouble on Coinone's side or a waiting period: wait and retry
+  retry         yes"
+out=$("$bin" --explain 131 --format json)
+expect "explain: json" "$out" \
+'{"codes":[{"code":"131","category":"V2 Nonce / Signature","category_ko":"V2 Nonce / 서명","meaning_en":"V2 nonce must be bigger than last nonce","meaning_ko":"V2 API Nonce 값은 이전 Nonce 값보다 커야 합니다.","advice":"fix-nonce","advice_ko":"nonce-수정","retry":true}]}'
+out=$("$bin" --explain 9999 abc 2>"$work/err")
+expect "explain unknown: status" "$?" 2
+expect "explain unknown: output" "$out" $'9999  unknown: not in the code table\nabc  unknown: not in the code table'
+expect "explain unknown: message" "$(cat "$work/err")" \
+  "coinone-annotate: --explain: a code is not in the code table"
+expect "list-codes: every code" "$("$bin" --list-codes | grep -c '^[0-9]')" 100
+expect "list-codes: json" "$("$bin" --list-codes --format json |
+  python3 -c 'import json, sys; print(len(json.load(sys.stdin)["codes"]))')" 100
+
 # --help and --version.
 "$bin" --help > "$work/help"
 expect "help: status" "$?" 0

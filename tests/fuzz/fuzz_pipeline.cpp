@@ -18,8 +18,8 @@
 //      " [coinone CODE CATEGORY: MEANING -> ADVICE]", " [coinone CODE unknown: not in the code
 //      table]", " [coinone +N more]" (exactly as README "Output format" gives them, rendered here
 //      from the table, not by the annotator), then its own terminator. In JSON mode a line that
-//      is one object instead gets ,"coinone":[...] (no comma for an empty object) just before its
-//      closing brace. Removing the annotations gives back the input byte for byte.
+//      is one valid JSON object instead gets ,"coinone":[...] (no comma for an empty object)
+//      just before its closing brace. Removing the annotations gives back the input byte for byte.
 //   2. Oracle. When no line is longer than FieldExtractor::kCarry (so the streamed path of a
 //      line longer than the buffer also sees the whole line), the output is exactly what the
 //      naive reference extractor of the unit tests (tests/unit/reference_extractor.cpp, one
@@ -43,6 +43,7 @@
 #include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/output/fd_writer.h"
 #include "coinone_annotate/output/json_object.h"
+#include "coinone_annotate/output/json_validator.h"
 #include "coinone_annotate/output/printer.h"
 #include "coinone_annotate/search/searcher.h"
 #include "fuzz_check.h"
@@ -260,7 +261,9 @@ class StructureChecker {
     if (json_) {
       JsonObjectScanner scanner;
       scanner.feed(content);
-      if (scanner.is_one_object()) {
+      JsonValidator valid;
+      valid.feed(content);
+      if (scanner.is_one_object() && valid.finish()) {
         const auto close = static_cast<size_t>(scanner.close_offset());
         expect(content.substr(0, close), "JSON line content before its closing brace");
         bool annotated = false;
@@ -296,10 +299,14 @@ std::string render(const Line& line, const Verdict& verdict, OutputFormat format
   const Fixture& f = fixture();
   std::string out;
   JsonObjectScanner scanner;
-  if (format == OutputFormat::kJson && !verdict.empty()) scanner.feed(line.content);
+  JsonValidator valid;
+  if (format == OutputFormat::kJson && !verdict.empty()) {
+    scanner.feed(line.content);
+    valid.feed(line.content);
+  }
   if (verdict.empty()) {
     out += line.content;
-  } else if (scanner.is_one_object()) {
+  } else if (scanner.is_one_object() && valid.finish()) {
     const auto close = static_cast<size_t>(scanner.close_offset());
     out += line.content.substr(0, close);
     if (!scanner.is_empty_object()) out += ',';

@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "coinone_annotate/match/exchange_evidence.h"
 #include "coinone_annotate/match/field_extractor.h"
 
 namespace coinone::testing {
@@ -19,6 +20,13 @@ const RE2& field_pattern() {
   static const RE2 kPattern(
       R"((?i)(error[_-]?code|result)[\\"' \t]*(?:=>|:|=)[\\"' \t]*:?([a-z0-9_]*))", RE2::Latin1);
   return kPattern;
+}
+
+// "[]" or "{}", spaces allowed inside, at the start of text.
+bool empty_container(std::string_view text) {
+  if (text.empty() || (text[0] != '[' && text[0] != '{')) return false;
+  const size_t close = text.find_first_not_of(" \t", 1);
+  return close != std::string_view::npos && text[close] == (text[0] == '[' ? ']' : '}');
 }
 
 }  // namespace
@@ -36,8 +44,13 @@ void reference_extract(std::string_view line, LineFindings& findings) {
     const std::string_view token(groups[2].data(), groups[2].size());
     const size_t token_end = static_cast<size_t>(token.data() - line.data()) + token.size();
     if (groups[1][0] == 'r' || groups[1][0] == 'R') {
+      const std::string_view rest = line.substr(token_end);
+      const char last = token_end > 0 ? line[token_end - 1] : '\0';
       if (!token.empty())
         results.add_result(token.size() == 5 && strncasecmp(token.data(), "error", 5) == 0);
+      else if (empty_container(rest) || ((last == '"' || last == '\'') && !rest.empty() &&
+                                         (rest[0] == ',' || rest[0] == '}' || rest[0] == ']')))
+        results.add_result(false);  // [], {}, "": present, and not "error"
     } else if (const auto digits = error_code_digits(token, line.substr(token_end));
                !digits.empty()) {
       findings.add_code(digits, false);

@@ -20,6 +20,9 @@ struct Config {
   std::vector<std::string> inputs;    // paths; "-" is standard input
   std::string codes_file;             // --codes, empty for none
   std::vector<std::string> patterns;  // --pattern
+  bool exchange_check = true;         // off with --no-exchange-check
+  std::vector<std::string> explain;   // --explain CODE...: print what the table knows, no input
+  bool list_codes = false;            // --list-codes: print the whole table, no input
   AnnotatorOptions annotator;         // --lang, --template, resolved --color
   PrinterOptions printer;             // --format, --only-errors
   enum class Summary { kNone, kText, kJson };

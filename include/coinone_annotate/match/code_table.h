@@ -36,10 +36,19 @@ enum class Advice : uint8_t {
 
 std::string_view advice_name(Advice advice);
 
+// The language of what outputs show of a code (--lang): annotations and the --summary report.
+enum class Lang { kEnglish, kKorean, kBoth };
+
 // What every output says of a code that the table does not hold: its category and meaning.
 inline constexpr std::string_view kUnknownCategory = "unknown";
 inline constexpr std::string_view kUnknownMeaning = "not in the code table";
+inline constexpr std::string_view kUnknownMeaningKo = "코드표에 없음";  // the same, for --lang ko
 std::optional<Advice> parse_advice(std::string_view name);
+// The advice class in Korean words, for --lang ko ("잔고-확인" for check-funds).
+std::string_view korean_advice_name(Advice advice);
+// The Korean name of one of the built-in table's categories, for --lang ko; a category without
+// one (added by a --codes file) is returned as it is.
+std::string_view korean_category(std::string_view category);
 
 struct CodeEntry {
   uint32_t code = 0;

@@ -94,7 +94,4 @@ size_t value_run_length(std::string_view text);
 // or non-ASCII byte (a damaged value). `after` is the text after the token.
 std::string_view error_code_digits(std::string_view token, std::string_view after);
 
-// True when text contains "coinone" in any case.
-bool mentions_coinone(std::string_view text);
-
 }  // namespace coinone

@@ -4,9 +4,12 @@
 // code table (what the codes mean), and applies the rules that tell a Coinone error from a
 // look-alike:
 //   - a line whose `result` fields are all something other than "error" is not a Coinone error;
+//   - a line with evidence of another exchange and no word "coinone" (exchange_evidence.h) is
+//     not a Coinone error; the check runs only on lines that have a code to show, and can be
+//     turned off (--no-exchange-check);
 //   - a code in the table is shown;
 //   - a code not in the table is shown (as unknown) only with Coinone context: a `result` of
-//     "error", the word "coinone" in any case, or a --pattern match (the user said so);
+//     "error" or the word "coinone", whether a field or a --pattern found it;
 //   - distinct codes in order of first appearance, at most Verdict::kMaxShown, then "+N more".
 //
 // Byte spans in, findings out: no I/O. Not thread-safe (it reuses its verdict storage); use one
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "coinone_annotate/match/code_table.h"
+#include "coinone_annotate/match/exchange_ids.h"
 #include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/match/line_findings.h"
 #include "coinone_annotate/match/verdict.h"
@@ -40,7 +44,8 @@ class Matcher {
   void scan_window(std::string_view window, char prev, bool final, size_t fresh_from,
                    LineFindings& findings) const;
   // Decides what to show for a whole line scanned with scan_line(); the line is searched for
-  // "coinone" only when an unknown code needs the context. The verdict lives until the next call.
+  // "coinone" only when an unknown code needs the context, and for other exchanges only when
+  // a code would be shown. The verdict lives until the next call.
   const Verdict& decide_line(LineFindings& findings, std::string_view line);
   // The same for a long line whose windows were scanned with scan_window().
   const Verdict& decide(const LineFindings& findings);
@@ -52,11 +57,16 @@ class Matcher {
   void for_each_annotated_line(std::string_view block, LineFindings& findings, Visit&& visit);
 
   void set_table(std::shared_ptr<const CodeTable> table) { table_ = std::move(table); }
+  // The ids by which lines of other exchanges are recognised; null turns the check off.
+  // Default: builtin_exchange_ids().
+  void set_exchange_ids(const ExchangeIds* ids) { exchange_ids_ = ids; }
   const CodeTable& table() const { return *table_; }
   const FieldExtractor& extractor() const { return extractor_; }
   // A matcher with this one's table and settings over another extractor (another thread's).
   Matcher rebound(const FieldExtractor& extractor) const {
-    return Matcher(table_, extractor, every_line_is_candidate_);
+    Matcher copy(table_, extractor, every_line_is_candidate_);
+    copy.set_exchange_ids(exchange_ids_);
+    return copy;
   }
 
  private:
@@ -66,6 +76,7 @@ class Matcher {
   std::shared_ptr<const CodeTable> table_;
   const FieldExtractor& extractor_;
   bool every_line_is_candidate_;
+  const ExchangeIds* exchange_ids_ = &builtin_exchange_ids();
   std::vector<const CodeEntry*> entries_;  // per code of the findings, null when unknown
   Verdict verdict_;
 };

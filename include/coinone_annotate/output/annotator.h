@@ -12,8 +12,15 @@
 // ({code:>10}, {meaning:.40}) are at most kMaxTemplateWidth: a width of 2^31 would otherwise
 // take 2 GiB and half a minute at start-up, before any input.
 //
+// With --lang ko the category, meaning and advice words of the text form are Korean (a code
+// without Korean text keeps its English meaning); with --lang both the meaning is
+// "English / Korean" and the rest English.
+//
 // JSON form: "coinone":[{"code":"103","category":"Order / Balance","meaning":"Lack of balance",
 // "advice":"check-funds","retry":false}, ...], with {"more":N} last when codes were left out.
+// With --lang both, "meaning_en" and "meaning_ko" (when the code has Korean text) replace
+// "meaning"; with --lang ko the category and meaning are Korean. "advice" is always the English
+// class name, a value for machines.
 //
 // Every string for a known code is rendered once, at construction, so annotating a line only
 // copies bytes. The annotator refers to the table it was made from; rebuild both together.
@@ -28,8 +35,6 @@
 #include "coinone_annotate/match/verdict.h"
 
 namespace coinone {
-
-enum class Lang { kEnglish, kKorean, kBoth };
 
 struct AnnotatorOptions {
   Lang lang = Lang::kEnglish;
@@ -61,6 +66,8 @@ class Annotator {
 
  private:
   Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions options);
+  std::string_view category(std::string_view english) const;  // in the chosen language
+  std::string_view advice(const CodeEntry& entry) const;      // the words shown in text
   std::string render_known(const CodeEntry& entry) const;
   std::string render_unknown(std::string_view digits) const;
   std::string render_json(const CodeEntry* entry, std::string_view digits) const;

@@ -1,8 +1,9 @@
 // Printer: the Sink that writes annotated output (the output layer's front).
 //
 // Default: every byte passes through; a line with a verdict gets its annotation just before its
-// terminator. --format json: a line that is one JSON object gets the "coinone" member before its
-// closing brace instead, other lines fall back to text. --only-errors: only annotated lines are
+// terminator. --format json: a line that is exactly one valid JSON object gets the "coinone"
+// member before its closing brace instead; other lines (a Ruby hash, a trailing comma, two
+// objects) fall back to text. --only-errors: only annotated lines are
 // written.
 //
 // Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
@@ -20,6 +21,7 @@
 #include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/output/fd_writer.h"
 #include "coinone_annotate/output/json_object.h"
+#include "coinone_annotate/output/json_validator.h"
 #include "coinone_annotate/output/sink.h"
 #include "coinone_annotate/output/spool.h"
 
@@ -75,6 +77,7 @@ class Printer final : public Sink {
   PrinterOptions options_;
   std::string scratch_;     // annotation text, reused
   JsonObjectScanner json_;  // shape of the current line
+  JsonValidator valid_;     // whether it is valid JSON (JSON mode)
   bool in_line_ = false;    // pieces of the current line were given
   std::string held_;        // JSON mode: bytes from the closing brace on
   Spool spool_;             // --only-errors: pieces of the current long line

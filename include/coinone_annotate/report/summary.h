@@ -73,6 +73,12 @@ class Summary {
   // reports line up; what a code means is taken from each verdict's entries.
   explicit Summary(std::shared_ptr<const CodeTable> table);
 
+  // The language of categories, meanings and advice words (--lang; default English). Korean:
+  // the table's Korean names and text (English where a code has none); both: English, with
+  // "English / Korean" meanings in text and meaning_en / meaning_ko members in JSON. Headings
+  // and JSON keys stay English; JSON "advice" stays the English class name.
+  void set_lang(Lang lang) { lang_ = lang; }
+
   // The year given to syslog timestamps (which carry none); default: the current UTC year.
   void set_syslog_year(SyslogYear year) { syslog_year_ = year; }
 
@@ -95,7 +101,8 @@ class Summary {
   //   by_code {code: count}, by_category {category: count}, unknown {code: count},
   //   unknown_others (occurrences of unknown codes not listed; only when there are any),
   //   files [{name, lines, bytes, annotated, errors, more, failed}],
-  //   codes [{code, known, category, meaning, advice, retry, count, first, last}]
+  //   codes [{code, known, category, meaning, advice, retry, count, first, last}] (with
+  //     --lang both, meaning_en and meaning_ko instead of meaning)
   //     where first/last are {file, line, time} (time "2026-11-20T09:15:02Z" or null) and
   //     advice/retry are null for unknown codes,
   //   timeline null, or {bucket_seconds, bucket, start, end, untimed, lines [..],
@@ -114,6 +121,7 @@ class Summary {
     std::string digits;
     bool known = false;
     std::string meaning;  // English text from the table; empty when unknown
+    std::string korean;   // Korean text from the table; empty when unknown or when it has none
     Advice advice = Advice::kFixRequest;
     bool retryable = false;
     uint32_t category = 0;  // index into categories_
@@ -150,9 +158,13 @@ class Summary {
   void append_place_json(const Place& place, std::string& out) const;
   void append_timeline_json(std::string& out) const;
   std::string place_text(const Place& place) const;
+  std::string_view category_name(uint32_t category) const;  // in lang_
+  std::string meaning_text(const CodeStats& stats) const;   // in lang_, for the text report
+  std::string_view advice_words(Advice advice) const;       // in lang_, for the text report
 
   std::shared_ptr<const CodeTable> table_;
   std::optional<SyslogYear> syslog_year_;
+  Lang lang_ = Lang::kEnglish;
   std::vector<FileStats> files_;
   std::vector<CodeStats> codes_;
   std::map<std::string, size_t, std::less<>> code_index_;  // digits -> index into codes_

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "coinone_annotate/match/builtin_table.h"
@@ -73,32 +74,93 @@ std::vector<MarkdownCode> read_markdown_table() {
   return codes;
 }
 
+struct KoreanRow {
+  uint32_t code;
+  std::string korean, page, in_english_page, english;
+};
+
+// Reads Coinone's Korean descriptions as kept in tests/: code, Korean text, page (current or
+// v1.0), whether the English page has the code, and the v1.0 English text of codes it lacks.
+std::map<uint32_t, KoreanRow> read_korean_table() {
+  std::ifstream in(COINONE_TEST_DATA_DIR "/coinone-error-codes-ko.tsv");
+  REQUIRE(in.good());
+  std::map<uint32_t, KoreanRow> rows;
+  std::string line;
+  while (std::getline(in, line)) {  // a 10 KiB test fixture, not the hot path
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f;
+    for (size_t start = 0;;) {
+      const size_t tab = line.find('\t', start);
+      f.push_back(line.substr(start, tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    REQUIRE(f.size() == 5);
+    const auto code = static_cast<uint32_t>(std::stoul(f[0]));
+    rows[code] = {code, f[1], f[2], f[3], f[4]};
+  }
+  return rows;
+}
+
+// The category a v1.0-only code gets from its number range (777 is in none: a 2FA code).
+std::string category_of_range(uint32_t code) {
+  if (code < 100 || code == 777) return "Access & Auth";
+  if (code < 120) return "Order / Balance";
+  if (code < 1000) return "Order Rules";
+  return "Withdrawal 3000 Series";
+}
+
 }  // namespace
 
 TEST_SUITE("code_table") {
-  TEST_CASE("the built-in table is exactly Coinone's page") {
-    const auto expected = read_markdown_table();
+  TEST_CASE("the built-in table is exactly Coinone's page, in English and in Korean") {
+    const auto english = read_markdown_table();
+    const auto korean = read_korean_table();
     const CodeTable& table = builtin_code_table();
-    CHECK(expected.size() == 89);
-    CHECK(table.entries().size() == expected.size());
-    for (const auto& want : expected) {
+    CHECK(english.size() == 89);
+    CHECK(korean.size() == 89);
+    size_t v1_only = 0;
+    for (const auto& [code, row] : korean) v1_only += row.in_english_page == "no";
+    CHECK(v1_only == 11);
+    CHECK(table.entries().size() == english.size() + v1_only);
+    for (const auto& want : english) {
       CAPTURE(want.code);
       const CodeEntry* got = table.find(want.code);
       REQUIRE(got != nullptr);
       CHECK(got->category == want.category);
       CHECK(got->english == want.english);
-      CHECK(got->korean == want.korean);
+      const auto ko = korean.find(want.code);
+      // Korean from the Korean page; 53 changed meaning, so it keeps the English page's.
+      if (ko == korean.end() || want.code == 53) {
+        CHECK(got->korean == want.korean);
+      } else {
+        CHECK(ko->second.in_english_page == "yes");
+        CHECK(got->korean == ko->second.korean);
+      }
+    }
+    for (const auto& [code, row] : korean) {
+      if (row.in_english_page != "no") continue;
+      CAPTURE(code);
+      const CodeEntry* got = table.find(code);
+      REQUIRE(got != nullptr);
+      CHECK(row.page == "v1.0");
+      CHECK(got->english == row.english);
+      CHECK(got->korean == row.korean);
+      CHECK(got->category == category_of_range(code));
     }
   }
 
   TEST_CASE("spot checks of the parse") {
     const CodeTable& table = builtin_code_table();
     CHECK(table.find("103")->english == "Lack of balance");
-    CHECK(table.find("103")->korean == "잔고 부족");
+    CHECK(table.find("103")->korean == "잔고가 부족 합니다.");
     CHECK(table.find("103")->advice == Advice::kCheckFunds);
-    CHECK(table.find("26")->korean == "Request Token 삭제 실패");
+    CHECK(table.find("26")->korean == "Request Token 삭제를 실패 하였습니다.");
+    CHECK(table.find("53")->korean == "이상거래 의심 내역");  // not v1.0's 2FA text
     CHECK(table.find("314")->english == "Invalid user_order_id (lowercase only, length 제한)");
-    CHECK(table.find("314")->korean.empty());
+    CHECK(table.find("314")->korean ==
+          "잘못된 user_order_id (대문자 혹은 지원하지 않는 특문, 150자 초과)");
+    CHECK(table.find("777")->english == "Invalid 2FA");
     CHECK(table.find("131")->retryable);
     CHECK_FALSE(table.find("103")->retryable);
     CHECK(table.find("405")->advice == Advice::kRetryLater);
@@ -162,7 +224,7 @@ TEST_SUITE("code_table") {
     CHECK(table.find("103")->english == "Not enough money");
     CHECK(table.find("103")->korean.empty());
     CHECK(table.find("7777")->korean == "새 코드");
-    CHECK(table.entries().size() == 90);
+    CHECK(table.entries().size() == 101);
   }
 
   TEST_CASE("a table holds at most max_codes codes") {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "coinone_annotate/match/exchange_evidence.h"
 #include "coinone_annotate/match/field_extractor.h"
 
 using namespace coinone;

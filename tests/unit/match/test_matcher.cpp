@@ -40,6 +40,31 @@ TEST_SUITE("matcher") {
     CHECK(f.shown(R"({"result":"success","error_code":"103"})").empty());
     CHECK(f.shown(R"({"result":"FAILURE","error_code":"103"})").empty());
     CHECK(f.shown(R"({"result":"success","data":{"result":"error","error_code":"104"}})") == "104");
+    for (const char* result : {"[]", "{}", "[ ]", "null", "false", "true", "0", R"("")"}) {
+      CAPTURE(result);
+      CHECK(f.shown(std::string(R"({"result":)") + result + R"(,"error_code":"103"})").empty());
+    }
+    CHECK(f.shown(R"({"result":{"error_code":"103"}})") == "103");  // a wrapper says nothing
+  }
+
+  TEST_CASE("a line of another exchange is not annotated unless it names coinone") {
+    Fixture f;
+    CHECK(f.shown(R"(InvalidOrder: kraken {"errorCode":103})").empty());
+    CHECK(f.shown(R"({"exchange":"upbit","error_code":"103"})").empty());
+    CHECK(f.shown("POST https://api.bithumb.com/x error_code=103").empty());
+    CHECK(f.shown(R"(coinone: kraken {"errorCode":103})") == "103");
+    CHECK(f.shown(R"({"exchange":"coinone","error_code":"103"} vs kraken {"a":1})") == "103");
+    f.matcher.set_exchange_ids(nullptr);  // --no-exchange-check
+    CHECK(f.shown(R"(InvalidOrder: kraken {"errorCode":103})") == "103");
+  }
+
+  TEST_CASE("windows of a long line collect exchange evidence") {
+    Fixture f;
+    LineFindings findings;
+    f.matcher.scan_window(R"(kraken {"errorCode":103, )", '\n', false, 0, findings);
+    f.matcher.scan_window(R"(3, "x":"y"} )", '\n', true, 0, findings);
+    CHECK(findings.other_exchange());
+    CHECK(f.matcher.decide(findings).empty());
   }
 
   TEST_CASE("unknown codes need Coinone context") {
@@ -69,13 +94,20 @@ TEST_SUITE("matcher") {
     CHECK(with_pattern.next_candidate("abc", 0) == 0);
   }
 
-  TEST_CASE("pattern codes are shown even when unknown") {
+  TEST_CASE("pattern codes follow the rule for unknown codes") {
     Fixture f;
     const auto patterned = FieldExtractor::create({"E(?P<code>\\d+)"});
     Matcher m(f.table, *patterned.extractor, false);
-    LineFindings findings;
-    m.scan_line("E9999", findings);
-    CHECK(m.decide_line(findings, "E9999").shown.size() == 1);
+    const struct {
+      const char* line;
+      size_t shown;
+    } cases[] = {{"E9999", 0}, {"E103", 1}, {"coinone E9999", 1}, {"result=error E9999", 1}};
+    for (const auto& c : cases) {
+      CAPTURE(c.line);
+      LineFindings findings;
+      m.scan_line(c.line, findings);
+      CHECK(m.decide_line(findings, c.line).shown.size() == c.shown);
+    }
   }
 
   TEST_CASE("windows of a long line look for coinone, the last one too") {

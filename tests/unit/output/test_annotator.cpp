@@ -46,21 +46,44 @@ TEST_SUITE("annotator") {
   TEST_CASE("languages fall back to English") {
     AnnotatorOptions ko;
     ko.lang = Lang::kKorean;
-    CHECK(Fixture({"103"}).text(ko) == " [coinone 103 Order / Balance: 잔고 부족 -> check-funds]");
-    CHECK(Fixture({"131"}).text(ko).find("V2 nonce must be bigger") != std::string::npos);
+    CHECK(Fixture({"103"}).text(ko) ==
+          " [coinone 103 주문 / 잔고: 잔고가 부족 합니다. -> 잔고-확인]");
+    CHECK(Fixture({"316"}).text(ko) == " [coinone 316 주문 규칙: Invalid range -> 요청-수정]");
+    CHECK(Fixture({"9999"}).text(ko) == " [coinone 9999 알 수 없음: 코드표에 없음]");
     AnnotatorOptions both;
     both.lang = Lang::kBoth;
-    CHECK(Fixture({"103"}).text(both).find("Lack of balance / 잔고 부족") != std::string::npos);
-    CHECK(Fixture({"131"}).text(both).find("nonce / ") == std::string::npos);
+    CHECK(Fixture({"103"}).text(both) ==
+          " [coinone 103 Order / Balance: Lack of balance / 잔고가 부족 합니다. -> check-funds]");
+    CHECK(Fixture({"316"}).text(both).find("range / ") == std::string::npos);
+  }
+
+  TEST_CASE("JSON in each language") {
+    AnnotatorOptions ko;
+    ko.lang = Lang::kKorean;
+    CHECK(Fixture({"103"}).json(ko) ==
+          R"("coinone":[{"code":"103","category":"주문 / 잔고","meaning":"잔고가 부족 합니다.",)"
+          R"("advice":"check-funds","retry":false}])");
+    AnnotatorOptions both;
+    both.lang = Lang::kBoth;
+    CHECK(Fixture({"103", "316"}).json(both) ==
+          R"("coinone":[{"code":"103","category":"Order / Balance","meaning_en":"Lack of balance",)"
+          R"("meaning_ko":"잔고가 부족 합니다.","advice":"check-funds","retry":false},)"
+          R"({"code":"316","category":"Order Rules","meaning_en":"Invalid range",)"
+          R"("advice":"fix-request","retry":false}])");
+    CHECK(Fixture({"9999"}).json(both) ==
+          R"("coinone":[{"code":"9999","category":"unknown","meaning_en":"not in the code table",)"
+          R"("meaning_ko":"코드표에 없음"}])");
   }
 
   TEST_CASE("templates") {
     AnnotatorOptions t;
     t.text_template = "<{code}|{category}|{meaning_ko}|{advice}|{retry}>";
-    CHECK(Fixture({"103"}).text(t) == " <103|Order / Balance|잔고 부족|check-funds|no>");
+    CHECK(Fixture({"103"}).text(t) == " <103|Order / Balance|잔고가 부족 합니다.|check-funds|no>");
+    CHECK(Fixture({"316"}).text(t) == " <316|Order Rules|Invalid range|fix-request|no>");
+    CHECK(Fixture({"9999"}).text(t) == " <9999|unknown|코드표에 없음||>");
+    t.lang = Lang::kKorean;
     CHECK(Fixture({"131"}).text(t) ==
-          " <131|V2 Nonce / Signature|V2 nonce must be bigger than last nonce|fix-nonce|yes>");
-    CHECK(Fixture({"9999"}).text(t) == " <9999|unknown|not in the code table||>");
+          " <131|V2 Nonce / 서명|V2 API Nonce 값은 이전 Nonce 값보다 커야 합니다.|nonce-수정|yes>");
   }
 
   TEST_CASE("a bad template fails at creation") {

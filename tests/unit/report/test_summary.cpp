@@ -80,6 +80,32 @@ std::vector<std::string> golden_codes(std::string_view line) {
 }  // namespace
 
 TEST_SUITE("summary") {
+  TEST_CASE("the report follows --lang") {
+    Fixture ko;
+    ko.summary.set_lang(Lang::kKorean);
+    ko.summary.begin_file("bot.log");
+    ko.record(1, "x", {"103", "316"});
+    ko.record(2, "x", {"9999"});
+    const std::string text = ko.text();
+    CAPTURE(text);
+    // Hangul is two columns wide: "주문 / 잔고" takes 10, like "Order Rules" plus one.
+    CHECK(contains(text, "      1    33%      1  주문 / 잔고\n"));
+    CHECK(contains(text, "      1   103  주문 / 잔고  잔고가 부족 합니다.  잔고-확인  no\n"));
+    CHECK(contains(text, "      1   316  주문 규칙    Invalid range        요청-수정  no\n"));
+    CHECK(contains(text, "      1    33%      1  알 수 없음\n"));
+    CHECK(contains(ko.json(), R"("category":"주문 / 잔고","meaning":"잔고가 부족 합니다.",)"
+                              R"("advice":"check-funds")"));
+    Fixture both;
+    both.summary.set_lang(Lang::kBoth);
+    both.summary.begin_file("bot.log");
+    both.record(1, "x", {"103", "316"});
+    CHECK(contains(both.text(), "Lack of balance / 잔고가 부족 합니다."));
+    const std::string json = both.json();
+    CHECK(contains(json, R"("category":"Order / Balance","meaning_en":"Lack of balance",)"
+                         R"("meaning_ko":"잔고가 부족 합니다.","advice":"check-funds")"));
+    CHECK(contains(json, R"("meaning_en":"Invalid range","advice":"fix-request")"));
+  }
+
   TEST_CASE("codes are sorted by count, then numerically") {
     Fixture f;
     f.summary.begin_file("bot.log");
