@@ -10,29 +10,16 @@ within a second. Prints "follow_failures: N passed, M failed".
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+from e2e_common import Checks, free_port
+
 BIN = sys.argv[1]
-passed = failed = 0
+check = Checks()
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthz(port, timeout=5.0, body=None):
@@ -256,5 +243,4 @@ def full_disk(work):
 for test in (whole_lines, bad_states, unreadable, full_disk):
     with tempfile.TemporaryDirectory() as work:
         test(work)
-print(f"follow_failures: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.report("follow_failures"))

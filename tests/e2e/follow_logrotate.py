@@ -21,12 +21,13 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+from e2e_common import Checks, free_port
 
 BIN = sys.argv[1]
 LOGROTATE = "/usr/sbin/logrotate"
@@ -39,17 +40,8 @@ SCHEMES = {
     "create + rotate 2 (files dropped)": "create\nrotate 2\n",
     "create + compress + olddir": "create\ncompress\nolddir {work}/old\nrotate 20\n",
 }
-passed = failed = 0
+check = Checks()
 LINE = re.compile(rb"^line (\d+) ", re.M)
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
 
 
 def line(n):
@@ -89,11 +81,6 @@ def rotated_files(work):
                           if name.startswith("bot.log") and name != "bot.log"})
     return files
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scrape(port):
@@ -222,5 +209,4 @@ if "--table" in sys.argv:
 else:
     for row in rows:
         print("{}: {} lines, {} lost, {} allowed losses, {} repeated".format(*row))
-print(f"follow_logrotate: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.report("follow_logrotate"))

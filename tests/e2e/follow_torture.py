@@ -20,7 +20,6 @@ Prints "follow: N passed, M failed".
 """
 import os
 import re
-import socket
 import urllib.request
 import shutil
 import signal
@@ -29,19 +28,12 @@ import sys
 import tempfile
 import time
 
+from e2e_common import Checks, free_port, wait_open
+
 BIN = sys.argv[1]
 LINES = int(sys.argv[sys.argv.index("--lines") + 1]) if "--lines" in sys.argv else 3000
 ROTATE = 250
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
+check = Checks()
 
 
 class Follower:
@@ -54,23 +46,8 @@ class Follower:
         # Up and reading the log before the writer goes on (a sanitizer build on a busy machine
         # takes a while to start). A restart that misses two rotations cannot know the file in
         # between (see the README): that is not what this tests.
-        self.wait_ready(log)
+        wait_open(self.proc.pid, log, timeout=20.0)
 
-    def wait_ready(self, log, timeout=20.0):
-        target = os.path.realpath(log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                for fd in os.listdir(f"/proc/{self.proc.pid}/fd"):
-                    try:
-                        if os.readlink(f"/proc/{self.proc.pid}/fd/{fd}") == target:
-                            return
-                    except OSError:
-                        pass
-            except OSError:
-                pass
-            time.sleep(0.01)
-        raise SystemExit(f"the follower did not open {log} within {timeout} s")
 
     def stop(self, sig=signal.SIGTERM):
         start = time.monotonic()
@@ -171,11 +148,6 @@ def kill_nine(work):
     print(f"kill -9: 700 lines, {len(missing)} lost, {repeated} repeated")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def scrape(port, path):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
@@ -229,5 +201,4 @@ def reload(work):
 for test in (rotation_torture, kill_nine, reload):
     with tempfile.TemporaryDirectory() as work:
         test(work)
-print(f"follow: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.report("follow"))

@@ -22,25 +22,12 @@ import sys
 import threading
 import time
 
+from e2e_common import Checks, free_port
+
 BIN = sys.argv[1]
 LIMIT_MS = 100
-passed = failed = 0
+check = Checks(verbose=True)
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok: {name} {detail}")
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def connect(port, timeout=2.0):
@@ -220,8 +207,7 @@ def main():
     trickler.join()
     for s in idle + slow:
         s.close()
-    print(f"metrics_hostile: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.report("metrics_hostile")
 
 
 if __name__ == "__main__":

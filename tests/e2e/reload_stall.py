@@ -24,37 +24,14 @@ import tempfile
 import threading
 import time
 
+from e2e_common import Checks, wait_open
+
 BIN = sys.argv[1]
 ROWS = int(sys.argv[sys.argv.index("--codes") + 1]) if "--codes" in sys.argv else 200000
 MAX_GAP = float(sys.argv[sys.argv.index("--max-gap-ms") + 1]) if "--max-gap-ms" in sys.argv else 1000
 INTERVAL = 0.005
-passed = failed = 0
+check = Checks()
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
-
-
-def wait_open(pid, path, timeout=30.0):
-    target = os.path.realpath(path)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                try:
-                    if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                        return
-                except OSError:
-                    pass
-        except OSError:
-            pass
-        time.sleep(0.01)
-    raise SystemExit(f"the follower did not open {path} within {timeout} s")
 
 
 def main(work):
@@ -140,5 +117,4 @@ def main(work):
 
 with tempfile.TemporaryDirectory() as work:
     main(work)
-print(f"reload_stall: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.report("reload_stall"))
