@@ -17,6 +17,7 @@
 #include "coinone_annotate/app/table_reload.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
+#include "coinone_annotate/input/follow_set.h"
 #include "coinone_annotate/input/follow_source.h"
 #include "coinone_annotate/input/source.h"
 #include "coinone_annotate/match/code_table.h"
@@ -99,7 +100,7 @@ class Pipeline {
   std::unique_ptr<Metrics> metrics_;  // with --metrics
   std::unique_ptr<MetricsServer> metrics_server_;
   uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
-  FollowSource* follow_ = nullptr;                    // while run_follow() runs
+  Follower* follow_ = nullptr;                        // while run_follow() runs
   Searcher searcher_;
   // Parses --codes again on SIGHUP, on a thread of its own; last, so that it stops first.
   TableReloader reloader_;
@@ -194,15 +195,24 @@ int Pipeline::run_files() {
   return finish(trouble);
 }
 
-// Follows one file until SIGTERM or SIGINT, then flushes, saves the state and ends.
+// One file is followed by a FollowSource; several, globs or -H by a FollowSet.
+std::unique_ptr<Follower> make_follower(const Config& config) {
+  if (config.inputs.size() == 1 && !is_glob(config.inputs.front()) && !config.with_filename)
+    return std::make_unique<FollowSource>(
+        FollowOptions{config.inputs.front(), config.state_file, config.olddir, config.lines});
+  return std::make_unique<FollowSet>(FollowSetOptions{
+      config.inputs, config.state_file, config.olddir, config.lines, config.with_filename});
+}
+
+// Follows the files until SIGTERM or SIGINT, then flushes, saves the state and ends.
 int Pipeline::run_follow() {
   if (!SignalEvents::install()) {
     spdlog::error("cannot set up signal handling: {}", std::strerror(errno));
     return kExitTrouble;
   }
   if (!start_metrics()) return kExitTrouble;
-  FollowSource source(
-      FollowOptions{config_.inputs.front(), config_.state_file, config_.olddir, config_.lines});
+  const std::unique_ptr<Follower> follower = make_follower(config_);
+  Follower& source = *follower;
   follow_ = &source;
   report_follow();
   if (!source.start_error().empty()) {  // before anything is read

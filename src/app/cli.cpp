@@ -89,8 +89,11 @@ ParseOutcome parse_command_line(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   app.add_flag("-F,--follow", config.follow,
-               "Follow the file by name like tail -F: wait for new lines, survive rotation "
-               "(rename or copytruncate); SIGTERM/SIGINT flush and exit 0, SIGHUP reloads --codes");
+               "Follow the files by name like tail -F: wait for new lines, survive rotation "
+               "(rename or copytruncate); SIGTERM/SIGINT flush and exit 0, SIGHUP reloads --codes. "
+               "Quoted globs ('logs/*.log') also pick up files that appear later");
+  app.add_flag("-H,--with-filename", config.with_filename,
+               "With --follow: start each line with its file name and ':', like grep -H");
   app.add_option("--state", config.state_file,
                  "With --follow: keep a checkpoint in FILE so that a restart goes on where the "
                  "last run stopped, with no line lost or repeated")
@@ -122,14 +125,16 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     outcome.exit_code = app.exit(e) == 0 ? kExitOk : kExitTrouble;
     return outcome;
   }
-  if (config.follow && config.inputs.size() != 1) {
-    std::fputs("coinone-annotate: --follow takes exactly one file\n", stderr);
+  if (config.follow && config.inputs.empty()) {
+    std::fputs("coinone-annotate: --follow needs a file or a glob\n", stderr);
     outcome.exit_code = kExitTrouble;
     return outcome;
   }
-  if ((!config.state_file.empty() || !config.olddir.empty() || lines->count() != 0) &&
+  if ((!config.state_file.empty() || !config.olddir.empty() || lines->count() != 0 ||
+       config.with_filename) &&
       !config.follow) {
-    std::fputs("coinone-annotate: --state, --olddir and --lines need --follow\n", stderr);
+    std::fputs("coinone-annotate: --state, --olddir, --lines and --with-filename need --follow\n",
+               stderr);
     outcome.exit_code = kExitTrouble;
     return outcome;
   }

@@ -86,7 +86,7 @@ bool FollowSource::claim_state(std::optional<Checkpoint>& saved) {
 void FollowSource::resume(const std::optional<Checkpoint>& saved) {
   if (!saved) {
     if (options_.lines) return start_from_lines(*options_.lines);
-    open_path(options_.state_path.empty());
+    open_path(options_.state_path.empty() && !options_.from_start);
     return;
   }
   if (open_path(false) && matches(fd_, saved->identity) && file_size(fd_) >= saved->offset) {

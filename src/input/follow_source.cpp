@@ -54,7 +54,15 @@ FollowSource::FollowSource(FollowOptions options)
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   watch_directory();
   std::optional<Checkpoint> saved;
-  if (!options_.state_path.empty() && !claim_state(saved)) return;
+  if (options_.shared_state) {
+    saved = options_.saved;
+    if (saved) {
+      saved_ = committed_ = *saved;
+      have_committed_ = true;
+    }
+  } else if (!options_.state_path.empty() && !claim_state(saved)) {
+    return;
+  }
   resume(saved);
 }
 
@@ -131,6 +139,7 @@ void FollowSource::close_current() {
 }
 
 ReadResult FollowSource::read(std::span<char> buffer) {
+  idle_ = false;
   for (;;) {
     if (notes_waiting_) {  // the caller prints them (and sets /healthz) before reading on
       notes_waiting_ = false;
@@ -157,7 +166,10 @@ ReadResult FollowSource::read(std::span<char> buffer) {
     if (fd_ < 0) {
       bool woken = false;
       if (!open_path(false)) wait_for_change(woken);
-      if (woken) return {0, 0, {}, true};
+      if (woken || (options_.nonblocking && fd_ < 0)) {
+        idle_ = !woken;
+        return {0, 0, {}, true};
+      }
       continue;  // opened: first announce a problem that went away, at the top
     }
     const ssize_t n = sys::read(fd_, buffer.data(), buffer.size());
@@ -174,7 +186,10 @@ ReadResult FollowSource::read(std::span<char> buffer) {
     if (switch_if_rotated() || rewind_if_truncated()) continue;
     bool woken = false;
     wait_for_change(woken);
-    if (woken) return {0, 0, {}, true};
+    if (woken || options_.nonblocking) {
+      idle_ = !woken;
+      return {0, 0, {}, true};
+    }
   }
 }
 
@@ -254,24 +269,30 @@ bool FollowSource::rewind_if_truncated() {
   return true;
 }
 
-void FollowSource::wait_for_change(bool& woken) {
-  pollfd fds[2] = {{SignalEvents::wake_fd(), POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-  const nfds_t count = watch_ >= 0 ? 2 : 1;
+int FollowSource::wait_timeout_ms() const {
   // With inotify, events wake us and the timeout only re-checks for what inotify cannot see
   // (a file replaced on another host of a network file system); without it, we poll. A
   // checkpoint waiting for its second is saved when the second is over.
-  watch_directory();
   int timeout = watch_ >= 0 ? 1000 : static_cast<int>(kPollInterval.count());
   if (rotation_seen_) {
     const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
         rotation_seen_at_ + kRotationGrace - std::chrono::steady_clock::now());
     timeout = std::clamp(static_cast<int>(due.count()) + 1, 0, timeout);
   }
-  if (unsaved_) {
+  if (unsaved_ && !options_.shared_state) {
     const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
         next_save_ - std::chrono::steady_clock::now());
     timeout = std::clamp(static_cast<int>(due.count()) + 1, 0, timeout);
   }
+  return timeout;
+}
+
+void FollowSource::wait_for_change(bool& woken) {
+  pollfd fds[2] = {{SignalEvents::wake_fd(), POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+  watch_directory();
+  const nfds_t count = watch_ >= 0 ? 2 : 1;
+  // Nonblocking: the owner has waited already; this only collects what is there.
+  const int timeout = options_.nonblocking ? 0 : wait_timeout_ms();
   const int ready = sys::poll(fds, count, timeout);
   save_if_due();
   if (ready <= 0) return;
@@ -344,7 +365,7 @@ bool FollowSource::open_missed_rotation() {
 }
 
 void FollowSource::checkpoint(uint64_t unconsumed) {
-  if (options_.state_path.empty()) return;
+  if (options_.state_path.empty() && !options_.shared_state) return;
   // Unconsumed bytes may reach back into the file read before a switch.
   if (unconsumed <= read_since_switch_) {
     committed_ = Checkpoint{absolute_path_, identity_, offset_ - unconsumed,
@@ -365,7 +386,7 @@ void FollowSource::checkpoint(uint64_t unconsumed) {
 // At most one save a second; a position not saved yet is saved once the second is over, even
 // if no more input comes (wait_for_change wakes up for it).
 void FollowSource::save_if_due() {
-  if (!unsaved_ || std::chrono::steady_clock::now() < next_save_) return;
+  if (options_.shared_state || !unsaved_ || std::chrono::steady_clock::now() < next_save_) return;
   // A failed save is reported once, retried at the next chance, and fails the run at exit.
   if (std::string error = save_state(); !error.empty()) {
     if (error != save_error_) note(error);
@@ -376,8 +397,17 @@ void FollowSource::save_if_due() {
   next_save_ = std::chrono::steady_clock::now() + kSaveInterval;
 }
 
+bool FollowSource::committed(Checkpoint& out) {
+  if (!have_committed_) return false;
+  // The live file's modification time now: rotated files newer than it were rotated after it.
+  if (committed_.mtime_ns == 0 && fd_ >= 0 && committed_.identity.same_inode(identity_))
+    committed_.mtime_ns = mtime_of(fd_);
+  out = committed_;
+  return true;
+}
+
 std::string FollowSource::save_state() {
-  if (options_.state_path.empty() || !have_committed_) return {};
+  if (options_.state_path.empty() || options_.shared_state || !have_committed_) return {};
   // The live file's modification time now: rotated files newer than it were rotated after it.
   if (committed_.mtime_ns == 0 && fd_ >= 0 && committed_.identity.same_inode(identity_))
     committed_.mtime_ns = mtime_of(fd_);

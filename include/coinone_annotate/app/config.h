@@ -28,7 +28,8 @@ struct Config {
   enum class Summary { kNone, kText, kJson };
   Summary summary = Summary::kNone;  // --summary[=text|json], written to stderr at the end
   bool summary_color = false;        // resolved --color for stderr
-  bool follow = false;               // -F/--follow: follow the one input file by name
+  bool follow = false;               // -F/--follow: follow the input files and globs by name
+  bool with_filename = false;        // -H, with --follow: "FILE:" before each line
   std::string state_file;            // --state, with --follow
   std::string olddir;                // --olddir, with --follow: where rotated files go
   std::optional<uint64_t> lines;     // -n/--lines, with --follow: start N lines before the end

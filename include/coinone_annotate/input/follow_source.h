@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "coinone_annotate/input/checkpoint.h"
+#include "coinone_annotate/input/follower.h"
 #include "coinone_annotate/input/rotated_files.h"
 #include "coinone_annotate/input/source.h"
 
@@ -60,9 +61,18 @@ struct FollowOptions {
   std::string olddir;      // logrotate's olddir, where rotated files go; empty: the log's own
   // -n N: start N lines before the end, when there is no saved checkpoint to resume from.
   std::optional<uint64_t> lines;
+  // For FollowSet, which owns one state file for several followers: the checkpoint to resume
+  // from is `saved` (state_path only names the file in messages), and this follower neither
+  // loads nor saves the state; the owner asks committed() and saves them all.
+  bool shared_state = false;
+  std::optional<Checkpoint> saved = std::nullopt;
+  bool from_start = false;  // without a checkpoint: from the start, not the end (a new file)
+  // read() never waits: at the end of the file it returns with `wake` set and idle() true; the
+  // owner polls poll_fd() for all its followers together.
+  bool nonblocking = false;
 };
 
-class FollowSource final : public Source {
+class FollowSource final : public Follower {
  public:
   static constexpr std::chrono::milliseconds kPollInterval{10};
   static constexpr std::chrono::milliseconds kSaveInterval{1000};
@@ -80,19 +90,30 @@ class FollowSource final : public Source {
   void checkpoint(uint64_t unconsumed) override;
 
   // Saves the state file now (at exit). Returns an error message, or "".
-  std::string save_state();
+  std::string save_state() override;
   // Non-empty when the start failed (a state file that is damaged, cannot be written, or whose
   // offset is not at a line start): the caller reports it and ends with status 2.
-  const std::string& start_error() const { return start_error_; }
+  const std::string& start_error() const override { return start_error_; }
   // Messages for stderr queued since the last call: how the start resumed, lines lost to
   // rotation, a path that cannot be read. read() returns with `wake` set once when one is queued.
-  std::vector<std::string> take_notes();
+  std::vector<std::string> take_notes() override;
   // Why no file is being read now ("PATH: reason"), or "" while one is: for /healthz.
-  const std::string& problem() const { return problem_; }
+  const std::string& problem() const override { return problem_; }
   // Losses no follower can avoid, counted for the metrics: rotated files deleted before they
   // were read, and copytruncate rotations (lines between logrotate's copy and its truncate).
-  uint64_t deleted_files() const { return deleted_files_; }
-  uint64_t truncations() const { return truncations_; }
+  uint64_t deleted_files() const override { return deleted_files_; }
+  uint64_t truncations() const override { return truncations_; }
+
+  // With nonblocking: the last read() found the end of the file (nothing to read now).
+  bool idle() const { return idle_; }
+  // The descriptor that becomes readable when the file may have changed (-1: poll), and how
+  // long the owner may wait at most before calling read() again.
+  int poll_fd() const { return watch_ >= 0 ? inotify_fd_ : -1; }
+  int wait_timeout_ms() const;
+  // The position written so far (with shared_state), or false before there is one.
+  bool committed(Checkpoint& out);
+  // Reading nothing now: at the end of the file, no rotated file left to read.
+  bool at_end() const { return idle_ && !backlog_source_ && !rotation_seen_; }
 
  private:
   bool claim_state(std::optional<Checkpoint>& saved);
@@ -147,6 +168,7 @@ class FollowSource final : public Source {
   std::string problem_;
   std::string save_error_;  // the last failed save's message, reported once
   uint64_t deleted_files_ = 0, truncations_ = 0;
+  bool idle_ = false;
 };
 
 }  // namespace coinone
