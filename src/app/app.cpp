@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -100,7 +101,8 @@ class Pipeline {
   std::unique_ptr<Metrics> metrics_;  // with --metrics
   std::unique_ptr<MetricsServer> metrics_server_;
   uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // what metrics_ has been told
-  Follower* follow_ = nullptr;                        // while run_follow() runs
+  std::chrono::steady_clock::time_point next_files_report_{};
+  Follower* follow_ = nullptr;  // while run_follow() runs
   Searcher searcher_;
   // Parses --codes again on SIGHUP, on a thread of its own; last, so that it stops first.
   TableReloader reloader_;
@@ -285,6 +287,14 @@ void Pipeline::report_follow() {
       follow_->problem() != metrics_->health_reason())
     metrics_->set_health(follow_->problem().empty(), follow_->problem());
   metrics_->set_follow_losses(follow_->deleted_files(), follow_->truncations());
+  // Per-file lines, a few times a second (a mutex and a short list).
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_files_report_) return;
+  next_files_report_ = now + std::chrono::milliseconds(250);
+  std::vector<MetricsSnapshot::Count> files;
+  for (auto& [file, lines] : follow_->lines_by_file())
+    files.push_back(MetricsSnapshot::Count{{}, {}, lines, std::move(file)});
+  if (!files.empty()) metrics_->set_follow_files(std::move(files));
 }
 
 // How the printer got by when a long line did not fit its spool: said as it happens.

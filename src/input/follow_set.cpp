@@ -103,6 +103,8 @@ void FollowSet::add(const std::string& display, bool from_glob, bool at_start,
   for (const Checkpoint& cp : saved)
     if (cp.path == key) follow.saved = cp;
   member->source = std::make_unique<FollowSource>(std::move(follow));
+  const bool named = lines_by_file_.count(display) != 0 || lines_by_file_.size() < kMaxFileLabels;
+  member->lines = &lines_by_file_[named ? display : "(other)"];
   if (!at_start) notes_.push_back(fmt::format("{}: new file, followed from its start", display));
   collect(*member);
   members_.push_back(std::move(member));
@@ -241,6 +243,7 @@ bool FollowSet::emit(Member& m, std::span<char> buffer, ReadResult& out) {
     std::memcpy(buffer.data() + used + head, data + pos, len);
     used += head + len;
     pos += len;
+    ++*m.lines;
     m.mid_line = false;
   }
   const bool whole_line = pos < size && std::memchr(data + pos, '\n', size - pos) != nullptr;
@@ -257,6 +260,7 @@ bool FollowSet::emit(Member& m, std::span<char> buffer, ReadResult& out) {
     used = head + take;
     pos = take;
     m.mid_line = data[take - 1] != '\n';
+    if (!m.mid_line) ++*m.lines;
   }
   if (used == 0) return false;
   sticky_ = m.mid_line ? &m : nullptr;
@@ -367,6 +371,10 @@ uint64_t FollowSet::truncations() const {
   uint64_t sum = gone_truncations_;
   for (const auto& m : members_) sum += m->source->truncations();
   return sum;
+}
+
+std::vector<std::pair<std::string, uint64_t>> FollowSet::lines_by_file() const {
+  return {lines_by_file_.begin(), lines_by_file_.end()};
 }
 
 std::vector<std::string> FollowSet::files() const {

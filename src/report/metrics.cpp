@@ -173,6 +173,11 @@ std::string Metrics::health_reason() const {
   return health_reason_;
 }
 
+void Metrics::set_follow_files(std::vector<MetricsSnapshot::Count> counts) {
+  const std::lock_guard lock(health_mutex_);
+  follow_files_ = std::move(counts);
+}
+
 MetricsSnapshot Metrics::snapshot() const {
   constexpr auto kRelaxed = std::memory_order_relaxed;
   MetricsSnapshot s;
@@ -202,6 +207,10 @@ MetricsSnapshot Metrics::snapshot() const {
   }
   std::lock_guard lock(unknown_mutex_);
   for (const auto& [code, count] : unknown_by_code_) s.unknown.push_back({code, {}, count});
+  {
+    const std::lock_guard files_lock(health_mutex_);
+    s.follow_files = follow_files_;
+  }
   return s;
 }
 

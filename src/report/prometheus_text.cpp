@@ -56,6 +56,11 @@ void append_labelled(std::string_view name, const MetricsSnapshot::Count& count,
     append_label_value(count.category, out);
     out += '"';
   }
+  if (!count.file.empty()) {
+    out += "file=\"";
+    append_label_value(count.file, out);
+    out += '"';
+  }
   fmt::format_to(std::back_inserter(out), "}} {}\n", count.value);
 }
 
@@ -96,6 +101,12 @@ std::string render_prometheus(const MetricsSnapshot& s) {
                  "Follow: copytruncate rotations; lines written between the copy and the "
                  "truncate are lost.",
                  s.truncations, out);
+  if (!s.follow_files.empty())
+    append_labelled_counter(
+        "follow_lines_total",
+        "Follow: lines passed on per file (a bounded number of files by name, the rest as "
+        "\"(other)\").",
+        s.follow_files, out);
   append_family("last_line_timestamp_seconds", "gauge",
                 "Unix time of the last read that returned data (0: none yet).", out);
   fmt::format_to(std::back_inserter(out), "{}last_line_timestamp_seconds {}.{:03}\n", kPrefix,

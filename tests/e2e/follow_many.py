@@ -11,9 +11,11 @@ deleted once it has been read (let go, its checkpoint dropped). Checks: every li
 comes out exactly once, in order per file, whole, behind its "FILE:" prefix; lines with an error
 code are annotated; the messages; the state file at the end. About 10 s.
 """
+import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -135,6 +137,43 @@ with tempfile.TemporaryDirectory() as work:
                                          for p in ("logs/a.log", "logs/c.log", "other.log")),
           saved)
     check("state dropped b", "b.log" not in saved, saved)
+
+# Metrics: lines per file, under a `file` label.
+with tempfile.TemporaryDirectory() as work:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    os.mkdir(f"{work}/d")
+    for name in ("x", "y"):
+        open(f"{work}/d/{name}.log", "w").close()
+    proc = subprocess.Popen([BIN, "-F", "--metrics", f"127.0.0.1:{port}", "d/*.log"], cwd=work,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    for name, text in (("x", "x1\nx2\n"), ("y", "y1\n")):
+        with open(f"{work}/d/{name}.log", "a") as f:
+            f.write(text)
+    got = b""
+    deadline = time.monotonic() + 5
+    while got.count(b"\n") < 3 and time.monotonic() < deadline:
+        got += os.read(proc.stdout.fileno(), 4096)
+    time.sleep(0.5)  # the per-file counts are handed to the metrics a few times a second
+    with open(f"{work}/d/x.log", "a") as f:
+        f.write("x3\n")
+    got += os.read(proc.stdout.fileno(), 4096)
+    want = ('coinone_annotate_follow_lines_total{file="d/x.log"} 3',
+            'coinone_annotate_follow_lines_total{file="d/y.log"} 1')
+    deadline = time.monotonic() + 3
+    while True:  # the output may come a moment before the metrics are updated
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", "/metrics")
+        metrics = conn.getresponse().read().decode()
+        conn.close()
+        if all(w in metrics for w in want) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    check("metrics: lines of x", want[0] in metrics, metrics[-600:])
+    check("metrics: lines of y", want[1] in metrics)
+    check("metrics run ends with status 0", stop(proc) == 0)
 
 print(f"follow_many: {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,9 @@ class FollowSet final : public Follower {
   static constexpr std::chrono::milliseconds kRescanInterval{1000};
   static constexpr std::chrono::milliseconds kLetGo{1000};
   static constexpr std::chrono::milliseconds kSaveInterval{1000};
+  // Files named in the metrics' `file` label; the lines of further files count as "(other)", so
+  // that a glob over many short-lived files cannot grow the metrics without bound.
+  static constexpr size_t kMaxFileLabels = 32;
 
   explicit FollowSet(FollowSetOptions options);
   ~FollowSet() override;
@@ -66,6 +70,7 @@ class FollowSet final : public Follower {
   uint64_t truncations() const override;
   // The files followed now, as displayed (tests, metrics).
   std::vector<std::string> files() const;
+  std::vector<std::pair<std::string, uint64_t>> lines_by_file() const override;
 
  private:
   struct Member {
@@ -77,6 +82,7 @@ class FollowSet final : public Follower {
     bool mid_line = false;  // a piece of a long line went out; no prefix before the rest
     bool ready = true;      // may have something to read
     std::optional<std::chrono::steady_clock::time_point> missing_since;
+    uint64_t* lines = nullptr;  // its count in lines_by_file_
   };
   // Bytes handed out by one read(): from one member, with the output offsets of line starts
   // (where a prefix sits) to map unconsumed bytes back to the file's bytes.
@@ -108,6 +114,7 @@ class FollowSet final : public Follower {
   std::string start_error_, problem_, save_error_;
   std::vector<std::string> notes_;
   bool notes_waiting_ = false;
+  std::map<std::string, uint64_t> lines_by_file_;     // at most kMaxFileLabels + 1 names
   uint64_t gone_deleted_ = 0, gone_truncations_ = 0;  // of members let go
 };
 

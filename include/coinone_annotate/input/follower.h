@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "coinone_annotate/input/source.h"
@@ -25,6 +26,9 @@ class Follower : public Source {
   // Losses no follower can avoid (rotated files deleted unread, copytruncate rotations).
   virtual uint64_t deleted_files() const = 0;
   virtual uint64_t truncations() const = 0;
+  // Lines passed on per file, for the metrics' `file` label: (name, total) pairs, at most a
+  // bounded number of names (FollowSet::kMaxFileLabels) plus "(other)". Empty for one file.
+  virtual std::vector<std::pair<std::string, uint64_t>> lines_by_file() const { return {}; }
 };
 
 }  // namespace coinone

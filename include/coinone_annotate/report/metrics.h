@@ -71,6 +71,7 @@ struct MetricsSnapshot {
     std::string code;      // empty for categories
     std::string category;  // empty for unknown codes
     uint64_t value = 0;
+    std::string file = {};  // follow mode's `file` label, else empty
   };
 
   uint64_t lines_read = 0;
@@ -85,9 +86,10 @@ struct MetricsSnapshot {
   uint64_t truncations = 0;         // follow: copytruncate rotations (a window of lost lines)
   int64_t last_line_time_ms = 0;    // unix milliseconds of the last read with data; 0: none yet
   bool healthy = true;
-  std::vector<Count> codes;       // known codes seen, in label order
-  std::vector<Count> categories;  // categories seen, in order of first appearance in the labels
-  std::vector<Count> unknown;     // tracked unknown codes, in numeric order
+  std::vector<Count> codes;         // known codes seen, in label order
+  std::vector<Count> categories;    // categories seen, in order of first appearance in the labels
+  std::vector<Count> unknown;       // tracked unknown codes, in numeric order
+  std::vector<Count> follow_files;  // lines per followed file (several files only)
 };
 
 class Metrics {
@@ -136,6 +138,9 @@ class Metrics {
     rotated_files_lost_.store(rotated_files_lost, std::memory_order_relaxed);
     truncations_.store(truncations, std::memory_order_relaxed);
   }
+  // Lines per followed file (totals; a bounded list, see FollowSet). Takes a mutex: call it a
+  // few times a second at most.
+  void set_follow_files(std::vector<MetricsSnapshot::Count> counts);
   // False while reading fails, true again when it works; /healthz answers 503 while false.
   // Starts true.
   void set_healthy(bool healthy) { healthy_.store(healthy, std::memory_order_relaxed); }
@@ -194,7 +199,8 @@ class Metrics {
   std::map<std::string, uint64_t, NumericOrder> unknown_by_code_;
   mutable std::mutex unknown_mutex_;
   mutable std::mutex health_mutex_;
-  std::string health_reason_;  // guarded by health_mutex_
+  std::string health_reason_;                         // guarded by health_mutex_
+  std::vector<MetricsSnapshot::Count> follow_files_;  // guarded by health_mutex_
 };
 
 }  // namespace coinone
