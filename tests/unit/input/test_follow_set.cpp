@@ -152,4 +152,25 @@ TEST_SUITE("follow_set") {
     REQUIRE(loaded.checkpoints.size() == 1);
     CHECK(loaded.checkpoints[0].offset == 4);
   }
+
+  TEST_CASE("the per-file line counts name kMaxFileLabels files at most, the rest as (other)") {
+    TempDir dir;
+    const size_t files = FollowSet::kMaxFileLabels + 3;
+    for (size_t i = 0; i < files; ++i)
+      append(dir.path + "/" + std::to_string(100 + i) + ".log", "");
+    FollowSet set(options({dir.path + "/*.log"}, "", false));
+    REQUIRE(set.files().size() == files);
+    for (size_t i = 0; i < files; ++i)
+      append(dir.path + "/" + std::to_string(100 + i) + ".log", "l\n");
+    read_exactly(set, 2 * files);
+    const auto counts = set.lines_by_file();
+    CHECK(counts.size() == FollowSet::kMaxFileLabels + 1);
+    uint64_t total = 0, other = 0;
+    for (const auto& [file, lines] : counts) {
+      total += lines;
+      if (file == "(other)") other = lines;
+    }
+    CHECK(total == files);
+    CHECK(other == 3);
+  }
 }
