@@ -6,17 +6,9 @@ set -u
 bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 note103=' [coinone 103 Order / Balance: Lack of balance -> check-funds]'
 
-expect() {  # expect NAME ACTUAL WANTED
-  if [ "$2" == "$3" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  want: %q\n  got:  %q\n' "$1" "$3" "$2"
-  fi
-}
 
 printf 'error_code=103\n' > "$work/a.log"
 printf 'plain\n' > "$work/b.log"

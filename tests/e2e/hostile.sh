@@ -9,16 +9,9 @@ shift 2 2>/dev/null || shift $#
 cases=${*:-full_tmp template_width no_threads summary_distinct}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 skipped=0
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+skipped=0
 
-expect() {  # expect NAME ACTUAL WANTED
-  if [ "$2" == "$3" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  want: %q\n  got:  %q\n' "$1" "$3" "$2"
-  fi
-}
 
 peak_rss_kib() { sed -n 's/^\tMaximum resident set size (kbytes): //p' "$1"; }
 
