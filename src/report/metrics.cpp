@@ -54,7 +54,8 @@ std::vector<CodeLabel> code_labels(const CodeTable& table) {
   std::vector<CodeLabel> labels;
   labels.reserve(table.entries().size());
   for (const CodeEntry& entry : table.entries()) {
-    labels.push_back({fmt::to_string(entry.code), entry.category});
+    labels.push_back(
+        {fmt::to_string(entry.code), entry.category, std::string(advice_name(entry.advice))});
   }
   return labels;
 }
@@ -198,7 +199,8 @@ MetricsSnapshot Metrics::snapshot() const {
     const LabelSet& c = *counters_;
     for (size_t i = 0; i < c.labels.size(); ++i) {
       const uint64_t value = c.per_code[i].load(kRelaxed);
-      if (value != 0) s.codes.push_back({c.labels[i].code, c.labels[i].category, value});
+      if (value == 0) continue;
+      s.codes.push_back({c.labels[i].code, c.labels[i].category, value, {}, c.labels[i].advice});
     }
     const std::vector<uint64_t> totals = c.category_totals();
     for (size_t i = 0; i < c.categories.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <utility>
 
 namespace coinone {
 
@@ -40,26 +41,20 @@ void append_counter(std::string_view name, std::string_view help, uint64_t value
   fmt::format_to(std::back_inserter(out), "{}{} {}\n", kPrefix, name, value);
 }
 
-// One sample with labels; an empty code or category leaves that label out.
+// One sample with labels; an empty code, category, advice or file leaves that label out.
 void append_labelled(std::string_view name, const MetricsSnapshot::Count& count, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{}{}{{", kPrefix, name);
+  const std::pair<std::string_view, std::string_view> labels[] = {{"code", count.code},
+                                                                  {"category", count.category},
+                                                                  {"advice", count.advice},
+                                                                  {"file", count.file}};
   const char* separator = "";
-  if (!count.code.empty()) {
-    out += "code=\"";
-    append_label_value(count.code, out);
+  for (const auto& [label, value] : labels) {
+    if (value.empty()) continue;
+    fmt::format_to(std::back_inserter(out), "{}{}=\"", separator, label);
+    append_label_value(value, out);
     out += '"';
     separator = ",";
-  }
-  if (!count.category.empty()) {
-    out += separator;
-    out += "category=\"";
-    append_label_value(count.category, out);
-    out += '"';
-  }
-  if (!count.file.empty()) {
-    out += "file=\"";
-    append_label_value(count.file, out);
-    out += '"';
   }
   fmt::format_to(std::back_inserter(out), "}} {}\n", count.value);
 }

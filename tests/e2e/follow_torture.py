@@ -184,7 +184,7 @@ def reload(work):
     check("metrics: /healthz answers 200", status == 200 and health == "ok\n", health)
     _, metrics = scrape(port, "/metrics")
     for series in ("coinone_annotate_lines_read_total 3", "coinone_annotate_annotated_lines_total 3",
-                   'coinone_annotate_errors_total{code="7001",category="New"} 3',
+                   'coinone_annotate_errors_total{code="7001",category="New",advice="retry-later"} 3',
                    "coinone_annotate_table_reloads_total 1",
                    "coinone_annotate_table_reload_failures_total 1"):
         check(f"metrics: {series}", series + "\n" in metrics, metrics[-2000:])

@@ -55,10 +55,12 @@
 
 namespace coinone {
 
-// The labels of one known code: its digits and its category, as exported.
+// The labels of one known code: its digits, its category and its advice class (the table's
+// `advice` field, such as "fix-keys"), as exported. An empty advice leaves that label out.
 struct CodeLabel {
   std::string code;
   std::string category;
+  std::string advice = {};
 };
 
 // The labels of every entry of `table`, in entries() order, so that an entry's index in
@@ -71,7 +73,8 @@ struct MetricsSnapshot {
     std::string code;      // empty for categories
     std::string category;  // empty for unknown codes
     uint64_t value = 0;
-    std::string file = {};  // follow mode's `file` label, else empty
+    std::string file = {};    // follow mode's `file` label, else empty
+    std::string advice = {};  // known codes: the advice class, else empty
   };
 
   uint64_t lines_read = 0;

@@ -190,6 +190,9 @@ TEST_SUITE("metrics") {
     CHECK(labels[0].code == "103");
     CHECK(labels[0].category == "Order / Balance");
     CHECK(labels[1].code == "4");
+    // The advice class is a label too, so that alerts can select fix-keys or contact-coinone.
+    CHECK(labels[0].advice == "check-funds");
+    CHECK(labels[1].advice == "contact-coinone");
 
     Metrics m(labels);
     CodeTable other;
@@ -204,6 +207,8 @@ TEST_SUITE("metrics") {
     const MetricsSnapshot s = m.snapshot();
     CHECK(s.annotated_lines == 1);
     CHECK(count_of(s.codes, "4") == 1);
+    REQUIRE(s.codes.size() == 1);
+    CHECK(s.codes[0].advice == "contact-coinone");
     CHECK(count_of(s.codes, "103") == 999999);  // not seen: no series
     CHECK(s.unknown_codes == 1);
     CHECK(count_of(s.unknown, "9999") == 1);

@@ -127,4 +127,17 @@ TEST_SUITE("prometheus_text") {
     CHECK(has_line(got, "coinone_annotate_errors_by_category_total{category=\"q\\\"\\\\\\n\"} 1"));
     CHECK(has_line(got, "coinone_annotate_unknown_code_total{code=\"7\\\"7\"} 1"));
   }
+
+  TEST_CASE("the advice label follows the category; without one it is left out") {
+    Metrics m(std::vector<CodeLabel>{{"4", "Access & Auth", "contact-coinone"}, {"7", "Other"}});
+    const std::array<uint32_t, 2> both{0, 1};
+    m.record_annotation(both);
+    const std::string got = render_prometheus(m.snapshot());
+    CHECK(has_line(got,
+                   "coinone_annotate_errors_total{code=\"4\",category=\"Access & Auth\","
+                   "advice=\"contact-coinone\"} 1"));
+    CHECK(has_line(got, "coinone_annotate_errors_total{code=\"7\",category=\"Other\"} 1"));
+    // Categories and unknown codes have no advice of their own.
+    CHECK(has_line(got, "coinone_annotate_errors_by_category_total{category=\"Access & Auth\"} 1"));
+  }
 }
