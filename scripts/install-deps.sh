@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libisal-dev libzstd-dev libmicrohttpd-dev libyajl-dev
   time ripgrep gzip zstd python3 clang-format       # tests and the benchmark
   logrotate                                         # the follow torture test (tests/e2e)
+  prometheus python3-yaml                           # alert rules, dashboard, a real scrape
   clang-14 libclang-rt-14-dev zlib1g-dev            # libFuzzer targets (tests/fuzz)
 )
 [ "${1:-}" = "--with-container" ] && packages+=(podman buildah runc debootstrap uidmap)
