@@ -9,7 +9,7 @@
 #   c. `podman stop` (SIGTERM to PID 1): exit code 0, in under 2 s, state file saved.
 #   d. restart on the same state file: only the lines not yet seen (also those written while it
 #      was down), then the same across a rotation of the log file.
-#   e. /metrics and /healthz over HTTP.
+#   e. /metrics and /healthz over HTTP; a real Prometheus server scrapes the sidecar.
 # b-e need the sidecar options; while the binary does not know --follow they are skipped with a
 # message, and --metrics likewise for e.
 #
@@ -255,6 +255,13 @@ if start_sidecar coinone-sidecar-1; then
       pass "GET /metrics: a coinone_* sample above zero"
     else
       fail "GET /metrics: a coinone_* sample above zero"; grep -v '^#' <<<"$metrics" | head -20
+    fi
+    # A real Prometheus server on the host scrapes the sidecar (scripts/install-deps.sh installs it).
+    if bash tests/container/prometheus_scrape.sh "127.0.0.1:$port" 'coinone_annotate_lines_read_total' 5 \
+        'coinone_annotate_errors_total{code="103"}' 1 'coinone_annotate_errors_total{code="104"}' 1; then
+      pass "Prometheus scrapes the sidecar: coinone_annotate_errors_total in its HTTP API"
+    else
+      fail "Prometheus scrapes the sidecar: coinone_annotate_errors_total in its HTTP API"
     fi
   else
     skip "e. metrics: the binary in the image does not know --metrics yet"
