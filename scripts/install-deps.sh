@@ -10,6 +10,7 @@ packages=(
   logrotate                                         # the follow torture test (tests/e2e)
   prometheus python3-yaml                           # alert rules, dashboard, a real scrape
   clang-14 libclang-rt-14-dev zlib1g-dev            # libFuzzer targets (tests/fuzz)
+  help2man man-db bash-completion zsh dpkg-dev file  # man page, completions, cpack -G DEB (data/)
 )
 [ "${1:-}" = "--with-container" ] && packages+=(podman buildah runc debootstrap uidmap)
 
