@@ -110,6 +110,7 @@ else
   rm -rf "$rootfs"
 fi
 phase_end "base image"
+bash tests/container/deb_install.sh "$base" && pass ".deb: dpkg -i in a clean container (deb_install.sh)" || fail ".deb: dpkg -i in a clean container (deb_install.sh)"
 
 # --- build -----------------------------------------------------------------------------------
 # --isolation chroot: the sandbox refuses the OCI runtime's cgroup set-up during builds.
