@@ -59,8 +59,9 @@ wanted=(/usr/bin/coinone-annotate /usr/share/man/man1/coinone-annotate.1.gz
         /usr/share/bash-completion/completions/coinone-annotate
         /usr/share/zsh/vendor-completions/_coinone-annotate
         /usr/share/doc/coinone-annotate/README.md)
-for f in "$src"/samples/*; do wanted+=("/usr/share/doc/coinone-annotate/samples/${f##*/}"); done
-expect "the binary, man page, completions, README and ${#wanted[@]} - 5 samples" \
+while IFS= read -r f; do wanted+=("/usr/share/doc/coinone-annotate/samples/${f#"$src"/samples/}"); done \
+  < <(find "$src/samples" -type f)
+expect "the binary, man page, completions, README and $((${#wanted[@]} - 5)) sample files" \
   "$(printf '%s\n' "${wanted[@]}" | sort | comm -23 - "$work/files" | tr '\n' ' ')" ""
 # Whatever the project installs (a module next to the binary too) is in the package.
 DESTDIR=$work/stage "$cmake" --install "$build" --prefix /usr > /dev/null
