@@ -1,14 +1,75 @@
 #include "coinone_annotate/output/printer.h"
 
+#include <fmt/format.h>
+
+#include <cstring>
 #include <utility>
+
+#include "coinone_annotate/match/literal_search.h"
 
 namespace coinone {
 
 Printer::Printer(FdWriter& out, const Annotator& annotator, PrinterOptions options)
-    : out_(out), annotator_(&annotator), options_(options) {}
+    : out_(out),
+      annotator_(&annotator),
+      options_(options),
+      decorated_(options.with_filename || options.line_numbers),
+      plain_(!options.only_errors && !decorated_) {}
 
 void Printer::passthrough(std::string_view bytes) {
-  if (!options_.only_errors) out_.write_borrowed(bytes);
+  if (plain_)  // the plain filter: one test per run of lines, as before -H and -n
+    out_.write_borrowed(bytes);
+  else if (decorated_)
+    passthrough_lines(bytes);
+}
+
+// -H or -n: every line of the run gets its prefix; with --only-errors none is written, but -n
+// must still count them.
+void Printer::passthrough_lines(std::string_view bytes) {
+  if (options_.only_errors) {
+    line_number_ += count_byte(bytes, '\n');
+    return;
+  }
+  while (!bytes.empty()) {  // whole lines: each ends in '\n'
+    const void* newline = std::memchr(bytes.data(), '\n', bytes.size());
+    const size_t end =
+        newline == nullptr
+            ? bytes.size()
+            : static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) + 1;
+    start_line();
+    write_prefix();
+    out_.write_borrowed(bytes.substr(0, end));
+    bytes.remove_prefix(end);
+  }
+}
+
+void Printer::begin_file(std::string_view label) {
+  if (unterminated_) out_.write("\n");
+  unterminated_ = false;
+  label_.assign(label);
+  line_number_ = 0;
+}
+
+void Printer::start_line() {
+  if (decorated_) ++line_number_;
+}
+
+void Printer::write_prefix() {
+  if (!decorated_) return;
+  if (options_.with_filename) {
+    out_.write(label_);
+    out_.write(":");
+  }
+  if (options_.line_numbers) {
+    const fmt::format_int number(line_number_);
+    out_.write(std::string_view(number.data(), number.size()));
+    out_.write(":");
+  }
+}
+
+void Printer::end_output_line(std::string_view terminator) {
+  out_.write(terminator);
+  unterminated_ = terminator.empty();
 }
 
 void Printer::line_piece(std::string_view bytes) {
@@ -17,6 +78,8 @@ void Printer::line_piece(std::string_view bytes) {
     in_line_ = true;
     json_.reset();
     if (options_.format == OutputFormat::kJson) valid_.reset();
+    start_line();
+    if (!options_.only_errors) write_prefix();  // else before the spool is written out
   }
   if (options_.format == OutputFormat::kJson) {
     const uint64_t base = json_.fed();
@@ -72,6 +135,7 @@ void Printer::unspool() {
     notice_ +=
         spool_.error() + ": the line is passed through whole, whether or not it carries an error";
   }
+  write_prefix();
   if (!spool_.copy_to(out_)) lose_line();
 }
 
@@ -95,7 +159,8 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
   if (!spool_lost_.empty()) return;
   const bool had_pieces = in_line_;
   in_line_ = false;
-  uint64_t offset = 0;  // offset in the line of the first byte of what is written below
+  if (!had_pieces) start_line();  // (a line in pieces was counted at its first piece)
+  uint64_t offset = 0;            // offset in the line of the first byte of what is written below
   std::string joined;
   std::string_view content = rest;
   if (had_pieces) {
@@ -112,7 +177,7 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
       unspooled_ = false;  // its start is out: the end goes too, annotated or not
       if (verdict.empty()) {
         write_content(content, joined.empty());
-        out_.write(terminator);
+        end_output_line(terminator);
         return;
       }
     } else if (options_.only_errors) {
@@ -120,6 +185,7 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
         spool_.clear();
         return;
       }
+      write_prefix();
       if (!spool_.copy_to(out_)) {
         lose_line();
         return;
@@ -135,11 +201,13 @@ void Printer::line_end(std::string_view rest, std::string_view terminator, const
   const bool borrowed = joined.empty();
   if (verdict.empty()) {
     if (!options_.only_errors) {
+      if (!had_pieces) write_prefix();
       write_content(content, borrowed);
-      out_.write(terminator);
+      end_output_line(terminator);
     }
     return;
   }
+  if (!had_pieces) write_prefix();
   write_annotated(content, borrowed, terminator, verdict, offset);
 }
 
@@ -167,7 +235,7 @@ void Printer::write_annotated(std::string_view content, bool borrowed, std::stri
     write_content(content, borrowed);
     out_.write(scratch_);
   }
-  out_.write(terminator);
+  end_output_line(terminator);
 }
 
 }  // namespace coinone

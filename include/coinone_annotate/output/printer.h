@@ -6,6 +6,14 @@
 // objects) fall back to text. --only-errors: only annotated lines are
 // written.
 //
+// grep's -H and -n: each line written starts with "LABEL:" (the label of begin_file()) and
+// "N:" (its number in the file). Without them a run of plain lines is still written in one
+// piece; with them it is split into lines (and with -n and --only-errors its lines are counted).
+//
+// File boundaries: begin_file() ends the last line written with a newline when it had none (a
+// file that ended without one), as grep does, so that it is not glued to the next file's first
+// line. The last line of the last file is left as it is.
+//
 // Lines longer than the line buffer arrive in pieces. In JSON mode the bytes from the closing
 // brace on are held back (at most kMaxHeld bytes of trailing spaces, then the line is treated
 // as text). With --only-errors the pieces go to a Spool (an anonymous temporary file) until the
@@ -32,6 +40,8 @@ enum class OutputFormat { kText, kJson };
 struct PrinterOptions {
   OutputFormat format = OutputFormat::kText;
   bool only_errors = false;
+  bool with_filename = false;  // -H: "LABEL:" before each line
+  bool line_numbers = false;   // -n: "N:" before each line (after the label)
 };
 
 class Printer final : public Sink {
@@ -48,6 +58,9 @@ class Printer final : public Sink {
   void line_end(std::string_view rest, std::string_view terminator,
                 const Verdict& verdict) override;
   void flush() override { out_.flush(); }
+  // Starts another file: ends an unterminated last line of the file before with '\n', and sets
+  // the label of -H and restarts the numbers of -n. Call between files, not within one.
+  void begin_file(std::string_view label);
   bool failed() const override {
     return out_.status() != FdWriter::Status::kOk || !spool_lost_.empty();
   }
@@ -71,6 +84,10 @@ class Printer final : public Sink {
   void spool_piece(std::string_view bytes, bool borrowed);
   void unspool();
   void lose_line();
+  void passthrough_lines(std::string_view bytes);
+  void start_line();
+  void write_prefix();
+  void end_output_line(std::string_view terminator);
 
   FdWriter& out_;
   const Annotator* annotator_;
@@ -86,6 +103,12 @@ class Printer final : public Sink {
   std::string notice_;      // for take_notice()
   std::string spool_lost_;  // the spool could not be read back
   uint64_t annotated_lines_ = 0;
+  // -H and -n; plain_ when neither is on and every passed-through byte is written as it is.
+  bool decorated_ = false;
+  bool plain_ = true;
+  std::string label_;          // -H: the current file's label
+  uint64_t line_number_ = 0;   // -n: the number of the current (or last) line of the file
+  bool unterminated_ = false;  // the last line written had no terminator
 };
 
 }  // namespace coinone

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "coinone_annotate/base/syscalls.h"
 #include "coinone_annotate/output/printer.h"
@@ -120,5 +121,99 @@ TEST_SUITE("printer") {
     p.line_end("a", "\n", f.v103);
     p.line_end("b", "\n", f.none);
     CHECK(p.annotated_lines() == 1);
+  }
+
+  TEST_CASE("-H and -n: label and number before every line written, whatever its path") {
+    struct Case {
+      PrinterOptions options;
+      std::string want;
+    };
+    const std::string note(kNote);
+    const std::vector<Case> cases{
+        {{OutputFormat::kText, false, true, false},
+         "f:a\nf:b\nf:long piece" + note + "\nf:x" + note + "\nf:plain\ng:c\n"},
+        {{OutputFormat::kText, false, false, true},
+         "1:a\n2:b\n3:long piece" + note + "\n4:x" + note + "\n5:plain\n1:c\n"},
+        {{OutputFormat::kText, false, true, true},
+         "f:1:a\nf:2:b\nf:3:long piece" + note + "\nf:4:x" + note + "\nf:5:plain\ng:1:c\n"},
+        {{OutputFormat::kText, true, true, true},
+         "f:3:long piece" + note + "\nf:4:x" + note + "\n"},
+        {{OutputFormat::kText, true, false, false}, "long piece" + note + "\nx" + note + "\n"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.want);
+      Fixture f;
+      Printer p(f.out, *f.annotator, c.options);
+      p.begin_file("f");
+      p.passthrough("a\nb\n");
+      p.line_piece("long ");
+      p.line_end("piece", "\n", f.v103);
+      p.line_end("x", "\n", f.v103);
+      p.line_end("plain", "\n", f.none);
+      p.begin_file("g");
+      p.passthrough("c\n");
+      p.flush();
+      CHECK(f.fd.contents() == c.want);
+    }
+  }
+
+  TEST_CASE("-H with --only-errors: a long line that no spool can hold gets its label first") {
+    sys::Table full = sys::real_table();
+    full.pwrite = [](int, const void*, size_t, off_t) -> ssize_t {
+      errno = ENOSPC;
+      return -1;
+    };
+    sys::ScopedTable scoped(full);
+    Fixture f;
+    Printer p(f.out, *f.annotator, {OutputFormat::kText, true, true, true});
+    p.begin_file("f");
+    p.passthrough("skip\n");
+    p.line_piece("long ");
+    p.line_piece("plain");
+    p.line_end(" line", "\n", f.none);
+    p.flush();
+    CHECK(f.fd.contents() == "f:2:long plain line\n");
+  }
+
+  TEST_CASE("file boundary: a last line without a newline gets one when another file begins") {
+    const std::string note(kNote);
+    struct Case {
+      bool only_errors;
+      void (*feed)(Printer&, const Verdict& none, const Verdict& v);
+      std::string want;
+    };
+    const std::vector<Case> cases{
+        {false, [](Printer& p, const Verdict& n, const Verdict&) { p.line_end("two", "", n); },
+         "two\nnext\n"},
+        {false, [](Printer& p, const Verdict&, const Verdict& v) { p.line_end("two", "", v); },
+         "two" + note + "\nnext\n"},
+        {false,
+         [](Printer& p, const Verdict& n, const Verdict&) {
+           p.line_piece("lo");
+           p.line_end("", "", n);
+         },
+         "lo\nnext\n"},
+        {true, [](Printer& p, const Verdict& n, const Verdict&) { p.line_end("two", "", n); },
+         ""},  // nothing of that line was written: nothing to end
+        {false, [](Printer& p, const Verdict& n, const Verdict&) { p.line_end("two", "\n", n); },
+         "two\nnext\n"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.want);
+      Fixture f;
+      Printer p(f.out, *f.annotator, {OutputFormat::kText, c.only_errors});
+      p.begin_file("a");
+      c.feed(p, f.none, f.v103);
+      p.begin_file("b");
+      p.passthrough("next\n");
+      p.flush();
+      CHECK(f.fd.contents() == c.want);
+    }
+    Fixture f;  // the last file's last line stays as it is
+    Printer p(f.out, *f.annotator, {});
+    p.begin_file("a");
+    p.line_end("two", "", f.none);
+    p.flush();
+    CHECK(f.fd.contents() == "two");
   }
 }
