@@ -145,7 +145,7 @@ std::string Annotator::render_unknown(std::string_view digits) const {
       options_.text_template.empty()
           ? fmt::format("[coinone {} {}: {}]", digits, category_name, meaning_text)
           : render_fields(options_.text_template, digits, category_name, meaning_text,
-                          kUnknownMeaning, kUnknownMeaningKo, "", "");
+                          kUnknownMeaning, kUnknownMeaningKo, "", "unknown");
   return with_space(colorize(text, kUnknownColor));
 }
 

@@ -8,7 +8,8 @@
 //
 // --template replaces the known-code form with fmt-style named fields: {code} {category}
 // {meaning} {meaning_en} {meaning_ko} {advice} {retry}. Unknown codes then get category
-// "unknown", meaning "not in the code table" and empty advice and retry. Widths and precisions
+// "unknown", meaning "not in the code table", empty advice and retry "unknown" (whether a
+// retry can succeed is not known, which "no" would hide). Widths and precisions
 // ({code:>10}, {meaning:.40}) are at most kMaxTemplateWidth: a width of 2^31 would otherwise
 // take 2 GiB and half a minute at start-up, before any input.
 //

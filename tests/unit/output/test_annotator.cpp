@@ -80,7 +80,7 @@ TEST_SUITE("annotator") {
     t.text_template = "<{code}|{category}|{meaning_ko}|{advice}|{retry}>";
     CHECK(Fixture({"103"}).text(t) == " <103|Order / Balance|잔고가 부족 합니다.|check-funds|no>");
     CHECK(Fixture({"316"}).text(t) == " <316|Order Rules|Invalid range|fix-request|no>");
-    CHECK(Fixture({"9999"}).text(t) == " <9999|unknown|코드표에 없음||>");
+    CHECK(Fixture({"9999"}).text(t) == " <9999|unknown|코드표에 없음||unknown>");
     t.lang = Lang::kKorean;
     CHECK(Fixture({"131"}).text(t) ==
           " <131|V2 Nonce / 서명|V2 API Nonce 값은 이전 Nonce 값보다 커야 합니다.|nonce-수정|yes>");
