@@ -1,6 +1,7 @@
 #include "coinone_annotate/app/app.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -13,9 +14,12 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "coinone_annotate/app/explain.h"
 #include "coinone_annotate/app/table_reload.h"
+#include "coinone_annotate/base/replace_file.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
 #include "coinone_annotate/input/follow_set.h"
@@ -25,6 +29,7 @@
 #include "coinone_annotate/match/field_extractor.h"
 #include "coinone_annotate/match/matcher.h"
 #include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/output/count_sink.h"
 #include "coinone_annotate/output/fd_writer.h"
 #include "coinone_annotate/output/printer.h"
 #include "coinone_annotate/report/metrics.h"
@@ -65,6 +70,14 @@ void enlarge_pipe(int fd) {
   if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
+// An input as -H, -c and -l name it: as given, and standard input as grep names it.
+std::string file_label(const std::string& path) { return path == "-" ? "(standard input)" : path; }
+
+// "--metrics HOST:0" (or "0") asks for any free port: the one bound is worth saying.
+bool asks_any_port(std::string_view address) {
+  return address == "0" || (address.size() > 2 && address.substr(address.size() - 2) == ":0");
+}
+
 void report_write_failure(const FdWriter& out) {
   if (out.status() == FdWriter::Status::kError)
     spdlog::error("standard output: {}", std::strerror(out.error_number()));
@@ -82,10 +95,13 @@ class Pipeline {
   Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
            std::unique_ptr<FieldExtractor> extractor, std::unique_ptr<Annotator> annotator);
   SearchOptions search_options();
+  Sink& sink();
   void reload_table();
+  uint64_t annotated_lines() const;
+  void list_file(const std::string& path, uint64_t annotated);
   int finish(bool trouble);
 
-  void write_summary();
+  bool write_summary();
   bool start_metrics();
   void report_progress();
   void report_follow();
@@ -96,6 +112,8 @@ class Pipeline {
   std::unique_ptr<FieldExtractor> extractor_;
   FdWriter out_{STDOUT_FILENO};
   Printer printer_;
+  CountSink counter_;   // instead of printer_ with -c, -l and -q
+  bool found_ = false;  // an input had an annotated line
   Matcher matcher_;
   std::optional<Summary> summary_;    // with --summary
   std::unique_ptr<Metrics> metrics_;  // with --metrics
@@ -137,7 +155,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
       metrics_(config.metrics_address.empty()
                    ? nullptr
                    : std::make_unique<Metrics>(code_labels(*tables_.table))),
-      searcher_(matcher_, printer_, search_options()),
+      searcher_(matcher_, sink(), search_options()),
       reloader_(  // the loader thread reads only the Config, which never changes
           [&config] {
             return load_table_set(config.codes_file, config.annotator,
@@ -169,10 +187,31 @@ SearchOptions Pipeline::search_options() {
   return options;
 }
 
+Sink& Pipeline::sink() {
+  if (config_.listing == Config::Listing::kLines) return printer_;
+  return counter_;
+}
+
+uint64_t Pipeline::annotated_lines() const {
+  return config_.listing == Config::Listing::kLines ? printer_.annotated_lines()
+                                                    : counter_.annotated_lines();
+}
+
+// -c and -l: a line for the file just read.
+void Pipeline::list_file(const std::string& path, uint64_t annotated) {
+  if (config_.listing == Config::Listing::kCount)
+    out_.write(config_.printer.with_filename ? fmt::format("{}:{}\n", file_label(path), annotated)
+                                             : fmt::format("{}\n", annotated));
+  else if (config_.listing == Config::Listing::kFiles && annotated != 0)
+    out_.write(file_label(path) + "\n");
+}
+
 int Pipeline::run_files() {
   if (!start_metrics()) return kExitTrouble;
   bool trouble = false;
   for (const auto& path : config_.inputs) {
+    // -q: the answer is known (as grep -q, later files are not read, unless a report wants them)
+    if (found_ && config_.listing == Config::Listing::kQuiet && !summary_ && !metrics_) break;
     if (summary_) summary_->begin_file(path);
     OpenResult opened = open_source(path);
     if (!opened.source) {
@@ -183,7 +222,12 @@ int Pipeline::run_files() {
     }
     // gzip and zstd are recognised by their first bytes, on files and on stdin alike.
     const auto source = open_decompressing(std::move(opened.source));
+    printer_.begin_file(file_label(path));
+    const uint64_t annotated_before = annotated_lines();
     const SearchResult result = searcher_.search(*source);
+    const uint64_t annotated = annotated_lines() - annotated_before;
+    found_ = found_ || annotated != 0;
+    list_file(path, annotated);
     report_progress();
     if (result.read_failed) {
       spdlog::error("{}: {}", source->name(), result.error);
@@ -193,7 +237,7 @@ int Pipeline::run_files() {
     if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
     if (result.output_failed) break;
   }
-  write_summary();
+  if (!write_summary()) trouble = true;
   return finish(trouble);
 }
 
@@ -228,8 +272,7 @@ int Pipeline::run_follow() {
   report_follow();
   follow_ = nullptr;
   if (summary_) summary_->end_file(result.lines, result.bytes, result.read_failed);
-  write_summary();
-  bool trouble = false;
+  bool trouble = !write_summary();
   if (result.read_failed) {
     spdlog::error("{}: {}", source.name(), result.error);
     if (metrics_) {
@@ -263,6 +306,8 @@ bool Pipeline::start_metrics() {
   std::string error;
   metrics_server_ = MetricsServer::start(config_.metrics_address, *metrics_, error);
   if (!metrics_server_) spdlog::error("--metrics: {}", error);
+  if (metrics_server_ && asks_any_port(config_.metrics_address))
+    spdlog::info("metrics on http://{}/metrics", metrics_server_->address());
   return metrics_server_ != nullptr;
 }
 
@@ -308,17 +353,24 @@ void Pipeline::report_notices() {
 }
 
 // The report goes to stderr as it is, without the logger's prefix: it is output for a person
-// (or, as JSON, for a machine), not a diagnostic.
-void Pipeline::write_summary() {
-  if (!summary_) return;
+// (or, as JSON, for a machine), not a diagnostic. With --summary-file it replaces that file
+// instead (write, then rename), so that stderr keeps only diagnostics. False when that failed.
+bool Pipeline::write_summary() {
+  if (!summary_) return true;
   out_.flush();  // the annotated lines first, when both go to a terminal
   std::string report;
   if (config_.summary == Config::Summary::kJson)
     summary_->render_json(report);
   else
-    summary_->render_text(report, config_.summary_color);
+    summary_->render_text(report, config_.summary_file.empty() && config_.summary_color);
+  if (!config_.summary_file.empty()) {
+    const std::string error = replace_file(config_.summary_file, report);
+    if (!error.empty()) spdlog::error("{}", error);
+    return error.empty();
+  }
   std::fwrite(report.data(), 1, report.size(), stderr);
   std::fflush(stderr);
+  return true;
 }
 
 int Pipeline::finish(bool trouble) {
@@ -333,16 +385,21 @@ int Pipeline::finish(bool trouble) {
     spdlog::error("{}", printer_.spool_error());
     trouble = true;
   }
-  return trouble ? kExitTrouble : kExitOk;
+  // The filter's status is 0 or 2. -c, -l and -q answer as grep: 0 found, 1 none, 2 trouble;
+  // with -q what was found wins over trouble, as with grep -q.
+  if (config_.listing == Config::Listing::kLines) return trouble ? kExitTrouble : kExitOk;
+  if (found_ && (!trouble || config_.listing == Config::Listing::kQuiet)) return kExitOk;
+  return trouble ? kExitTrouble : kExitNotFound;
 }
 
-// --explain and --list-codes: the table the run would use, printed to stdout.
+// --explain, --list-codes and -V: the table the run would use, printed to stdout.
 int print_table(const Config& config) {
   const auto table = load_table(config.codes_file);
   if (!table) return kExitTrouble;
   const bool json = config.printer.format == OutputFormat::kJson;
   bool all_known = true;
-  const std::string text = config.list_codes
+  const std::string text = config.show_version ? version_text(*table, config.codes_file)
+                           : config.list_codes
                                ? list_codes(*table, json)
                                : explain_codes(*table, config.explain, json, all_known);
   FdWriter out(STDOUT_FILENO);
@@ -357,7 +414,8 @@ int print_table(const Config& config) {
 
 int run(const Config& config) {
   set_up_logging();
-  if (config.list_codes || !config.explain.empty()) return print_table(config);
+  if (config.show_version || config.list_codes || !config.explain.empty())
+    return print_table(config);
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
   enlarge_pipe(STDOUT_FILENO);
   enlarge_pipe(STDIN_FILENO);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "coinone_annotate/app/version.h"
 #include "coinone_annotate/base/json_text.h"
 
 namespace coinone {
@@ -101,6 +102,13 @@ std::string list_codes(const CodeTable& table, bool json) {
   }
   if (json) out += "]}\n";
   return out;
+}
+
+std::string version_text(const CodeTable& table, const std::string& codes_file) {
+  std::string out = fmt::format("coinone-annotate {}\ncode table: {} codes, built in from {}",
+                                version(), table.entries().size(), code_table_source());
+  if (!codes_file.empty()) out += fmt::format(", with {} merged over it", codes_file);
+  return out + '\n';
 }
 
 }  // namespace coinone

@@ -24,10 +24,15 @@ struct Config {
   std::vector<std::string> explain;   // --explain CODE...: print what the table knows, no input
   bool list_codes = false;            // --list-codes: print the whole table, no input
   AnnotatorOptions annotator;         // --lang, --template, resolved --color
-  PrinterOptions printer;             // --format, --only-errors
+  PrinterOptions printer;             // --format, --only-errors, resolved -H/--no-filename, -n
+  // grep's -c, -l and -q: what is written instead of the lines. Precedence as grep: -q, -l, -c.
+  enum class Listing { kLines, kCount, kFiles, kQuiet };
+  Listing listing = Listing::kLines;
   enum class Summary { kNone, kText, kJson };
-  Summary summary = Summary::kNone;  // --summary[=text|json], written to stderr at the end
+  Summary summary = Summary::kNone;  // --summary[=json], written to stderr at the end
+  std::string summary_file;          // --summary-file: the report goes there instead
   bool summary_color = false;        // resolved --color for stderr
+  bool show_version = false;         // -V/--version: print it (and the code table's) and exit
   bool follow = false;               // -F/--follow: follow the input files and globs by name
   bool with_filename = false;        // -H, with --follow: "FILE:" before each line
   std::string state_file;            // --state, with --follow
@@ -39,12 +44,13 @@ struct Config {
 };
 
 // Exit statuses, stable for scripts.
-inline constexpr int kExitOk = 0;       // success (also when stdout was closed early)
-inline constexpr int kExitTrouble = 2;  // a file, a write, a table or an argument failed
+inline constexpr int kExitOk = 0;        // success (also when stdout was closed early)
+inline constexpr int kExitNotFound = 1;  // -c, -l, -q: no Coinone error found (as grep)
+inline constexpr int kExitTrouble = 2;   // a file, a write, a table or an argument failed
 
 struct ParseOutcome {
   bool ok = false;
-  int exit_code = kExitOk;  // when !ok: 0 after --help/--version, else kExitTrouble
+  int exit_code = kExitOk;  // when !ok: 0 after --help, else kExitTrouble
   Config config;
 };
 

@@ -1,4 +1,4 @@
-// --explain CODE... and --list-codes: what the code table knows, without a log line.
+// --explain CODE..., --list-codes and -V: what the code table knows, without a log line.
 //
 // Text: per code its category (English and Korean), both meanings, the advice class with its
 // Korean words and what it means, and whether a retry can succeed. JSON (--format json): one
@@ -21,5 +21,8 @@ std::string explain_codes(const CodeTable& table, const std::vector<std::string>
                           bool& all_known);
 // Renders every code of the table, in table order.
 std::string list_codes(const CodeTable& table, bool json);
+// -V: "coinone-annotate VERSION" (help2man's form), then the table's number of codes and where
+// they come from: the built-in source, and the --codes file merged over it when there is one.
+std::string version_text(const CodeTable& table, const std::string& codes_file);
 
 }  // namespace coinone

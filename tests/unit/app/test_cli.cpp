@@ -2,8 +2,10 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "coinone_annotate/app/cli_help.h"
 #include "coinone_annotate/app/config.h"
 
 using namespace coinone;
@@ -58,6 +60,101 @@ TEST_SUITE("cli") {
       const auto p = parse(args);
       CHECK_FALSE(p.ok);
       CHECK(p.exit_code == kExitTrouble);
+    }
+  }
+
+  TEST_CASE("--summary takes no separate value; --summary-file implies it") {
+    auto p = parse({"--summary", "bot.log"});
+    REQUIRE(p.ok);
+    CHECK(p.config.summary == Config::Summary::kText);
+    CHECK(p.config.inputs == std::vector<std::string>{"bot.log"});
+    p = parse({"--summary=json", "bot.log"});
+    REQUIRE(p.ok);
+    CHECK(p.config.summary == Config::Summary::kJson);
+    p = parse({"--summary-file", "r.txt", "bot.log"});
+    REQUIRE(p.ok);
+    CHECK(p.config.summary == Config::Summary::kText);
+    CHECK(p.config.summary_file == "r.txt");
+    CHECK(parse({"bot.log"}).config.summary == Config::Summary::kNone);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--summary", "json", "bot.log"}, {"--summary=xml"}, {"--template", ""}}) {
+      CAPTURE(args.front());
+      CHECK(parse(args).exit_code == kExitTrouble);
+    }
+  }
+
+  TEST_CASE("file names: -H, --no-filename, and by default with --only-errors or -c over several") {
+    struct Case {
+      std::vector<std::string> args;
+      bool names;
+    };
+    for (const Case& c : std::vector<Case>{{{"a"}, false},
+                                           {{"a", "b"}, false},
+                                           {{"--only-errors", "a"}, false},
+                                           {{"--only-errors", "a", "b"}, true},
+                                           {{"-c", "a", "b"}, true},
+                                           {{"-c", "a"}, false},
+                                           {{"-H", "a"}, true},
+                                           {{"-H", "--no-filename", "a"}, false},
+                                           {{"--only-errors", "--no-filename", "a", "b"}, false}}) {
+      CAPTURE(c.args.front());
+      CAPTURE(c.args.size());
+      const auto p = parse(c.args);
+      REQUIRE(p.ok);
+      CHECK(p.config.printer.with_filename == c.names);
+      CHECK_FALSE(p.config.with_filename);  // follow mode's, not set without --follow
+    }
+    const auto p = parse({"-F", "-H", "a"});
+    REQUIRE(p.ok);
+    CHECK(p.config.with_filename);
+    CHECK_FALSE(p.config.printer.with_filename);
+  }
+
+  TEST_CASE("-c, -l, -q: grep's precedence; -n numbers lines, --lines is follow mode's") {
+    CHECK(parse({"-c"}).config.listing == Config::Listing::kCount);
+    CHECK(parse({"-c", "-l"}).config.listing == Config::Listing::kFiles);
+    CHECK(parse({"-lcq"}).config.listing == Config::Listing::kQuiet);
+    CHECK(parse({}).config.listing == Config::Listing::kLines);
+    CHECK(parse({"-n"}).config.printer.line_numbers);
+    const auto p = parse({"-F", "--lines", "5", "a"});
+    REQUIRE(p.ok);
+    CHECK(p.config.lines == 5u);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-F", "a", "-n", "5"}, {"-F", "-c", "a"}, {"-F", "-q", "a"}, {"--lines", "5", "a"}}) {
+      CAPTURE(args.front());
+      CHECK(parse(args).exit_code == kExitTrouble);
+    }
+  }
+
+  TEST_CASE("colour: auto is off with TERM=dumb; always stays on") {
+    const char* term = std::getenv("TERM");
+    const std::string saved = term == nullptr ? "" : term;
+    ::setenv("TERM", "dumb", 1);
+    CHECK_FALSE(parse({}).config.annotator.color);
+    CHECK(parse({"--color", "always"}).config.annotator.color);
+    if (term == nullptr)
+      ::unsetenv("TERM");
+    else
+      ::setenv("TERM", saved.c_str(), 1);
+  }
+
+  TEST_CASE("the nearest option name, for the hint of an unknown option") {
+    CLI::App app;
+    app.add_flag("--summary");
+    app.add_option("--summary-file");
+    app.add_flag("--only-errors");
+    app.add_flag("--no-prefilter")->group("");
+    for (const auto& [word, want] : std::vector<std::pair<std::string, std::string>>{
+             {"--sumary", "--summary"},
+             {"--sumary=json", "--summary"},
+             {"-summary", "--summary"},
+             {"--summary-fil", "--summary-file"},
+             {"--only-error", "--only-errors"},
+             {"--no-prefiltr", ""},  // hidden options are not suggested
+             {"--bogus", ""},
+             {"-x", ""}}) {
+      CAPTURE(word);
+      CHECK(nearest_option(app, word) == want);
     }
   }
 }
