@@ -55,8 +55,9 @@ std::string unknown_option(const CLI::App& app) {
                                    [](const std::string& word) { return word.starts_with('-'); });
   const std::string word = option != rest.end() ? *option : rest.empty() ? "" : rest.front();
   const std::string near = nearest_option(app, word);
+  const size_t value = std::min(word.find('='), word.size());  // "--sumary=json": keep "=json"
   return std::string(kPrefix) + "unknown option " + word + ": " +
-         (near.empty() ? std::string(kSeeHelp) : "did you mean " + near + "?");
+         (near.empty() ? std::string(kSeeHelp) : "did you mean " + near + word.substr(value) + "?");
 }
 
 // CLI11 says "--codes: 1 required FILE missing": name the option and the value it wants.

@@ -285,6 +285,8 @@ kill "$holder" 2>/dev/null; wait "$holder" "$pid" 2>/dev/null
 arg_error() { "$bin" "$@" </dev/null >/dev/null 2>"$work/err"; echo "$?:$(cat "$work/err")"; }
 expect "error: unknown option" "$(arg_error --sumary x.log)" \
   "2:coinone-annotate: unknown option --sumary: did you mean --summary?"
+expect "error: unknown option with a value" "$(arg_error --sumary=json x.log)" \
+  "2:coinone-annotate: unknown option --sumary=json: did you mean --summary=json?"
 expect "error: unknown option, nothing near" "$(arg_error --no-such-flag)" \
   "2:coinone-annotate: unknown option --no-such-flag: see coinone-annotate --help"
 expect "error: unknown short option" "$(arg_error -x)" \
