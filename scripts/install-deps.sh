@@ -6,7 +6,9 @@ packages=(
   build-essential cmake ninja-build pkg-config      # toolchain
   libre2-dev libfmt-dev libspdlog-dev doctest-dev   # the design card
   libcli11-dev libisal-dev libzstd-dev libmicrohttpd-dev libyajl-dev
+  liblzma-dev libbz2-dev liblz4-dev                 # xz, bzip2 and lz4 archives
   time ripgrep gzip zstd python3 clang-format       # tests and the benchmark
+  xz-utils bzip2 lz4 isal                           # their tools: fixtures, tests, benchmark
   logrotate                                         # the follow torture test (tests/e2e)
   prometheus python3-yaml                           # alert rules, dashboard, a real scrape
   clang-14 libclang-rt-14-dev zlib1g-dev            # libFuzzer targets (tests/fuzz)

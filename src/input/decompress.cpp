@@ -1,5 +1,6 @@
 #include "coinone_annotate/input/decompress.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -7,18 +8,33 @@
 #include <utility>
 
 #include "coinone_annotate/base/cpus.h"
+#include "coinone_annotate/input/bzip2_source.h"
 #include "coinone_annotate/input/gzip_source.h"
+#include "coinone_annotate/input/lz4_source.h"
 #include "coinone_annotate/input/prefixed_source.h"
 #include "coinone_annotate/input/threaded_source.h"
+#include "coinone_annotate/input/xz_source.h"
 #include "coinone_annotate/input/zstd_source.h"
 
 namespace coinone {
 
 namespace {
 
-constexpr std::string_view kGzipMagic{"\x1f\x8b", 2};
-constexpr std::string_view kZstdMagic{"\x28\xb5\x2f\xfd", 4};
-constexpr size_t kLongestMagic = 4;
+struct Magic {
+  std::string_view bytes;  // '?' stands for bzip2's block size, a digit '1' to '9'
+  Compression kind;
+};
+constexpr Magic kMagics[] = {
+    {{"\x1f\x8b", 2}, Compression::kGzip},
+    {{"\x28\xb5\x2f\xfd", 4}, Compression::kZstd},
+    {{"\xfd"
+      "7zXZ\0",
+      6},
+     Compression::kXz},
+    {{"BZh?", 4}, Compression::kBzip2},
+    {{"\x04\x22\x4d\x18", 4}, Compression::kLz4},
+};
+constexpr size_t kLongestMagic = 6;
 
 bool use_thread(DecodeThread thread) {
   switch (thread) {
@@ -34,9 +50,30 @@ bool use_thread(DecodeThread thread) {
   return two_or_more;
 }
 
-// True when head could still grow into one of the magics: worth reading another byte for.
-bool could_become_magic(std::string_view head) {
-  return kGzipMagic.starts_with(head) || kZstdMagic.starts_with(head);
+// How much of a magic the head matches: all of it, the beginning of it (worth reading another
+// byte for), or not.
+enum class Fit { kWhole, kBeginning, kNo };
+
+Fit fit(const Magic& magic, std::string_view head) {
+  const size_t n = std::min(head.size(), magic.bytes.size());
+  for (size_t i = 0; i < n; ++i) {
+    const char want = magic.bytes[i];
+    const char got = head[i];
+    if (want == '?' ? got < '1' || got > '9' : got != want) return Fit::kNo;
+  }
+  return n == magic.bytes.size() ? Fit::kWhole : Fit::kBeginning;
+}
+
+// True when reading another byte may still decide the format: no magic is matched whole yet,
+// and one could still be.
+bool worth_another_byte(std::string_view head) {
+  bool could = false;
+  for (const Magic& magic : kMagics) {
+    const Fit f = fit(magic, head);
+    if (f == Fit::kWhole) return false;
+    could = could || f == Fit::kBeginning;
+  }
+  return could;
 }
 
 struct Peeked {
@@ -50,8 +87,7 @@ struct Peeked {
 Peeked peek(Source& raw) {
   Peeked peeked;
   const auto head = [&] { return std::string_view(peeked.head.data(), peeked.size); };
-  while (peeked.size < kLongestMagic && !head().starts_with(kGzipMagic) &&
-         could_become_magic(head())) {
+  while (peeked.size < kLongestMagic && worth_another_byte(head())) {
     ReadResult got = raw.read({peeked.head.data() + peeked.size, kLongestMagic - peeked.size});
     // A wake (follow mode's signal) asks for nothing the searcher cannot do at its first read:
     // the request it stands for stays pending until then.
@@ -69,8 +105,9 @@ Peeked peek(Source& raw) {
 
 Compression detect_compression(std::span<const char> head) {
   const std::string_view bytes(head.data(), head.size());
-  if (bytes.starts_with(kGzipMagic)) return Compression::kGzip;
-  if (bytes.starts_with(kZstdMagic)) return Compression::kZstd;
+  for (const Magic& magic : kMagics) {
+    if (fit(magic, bytes) == Fit::kWhole) return magic.kind;
+  }
   return Compression::kNone;
 }
 
@@ -86,6 +123,15 @@ std::unique_ptr<Source> open_decompressing(std::unique_ptr<Source> raw, DecodeTh
       break;
     case Compression::kZstd:
       decoder = std::make_unique<ZstdSource>(std::move(replay));
+      break;
+    case Compression::kXz:
+      decoder = std::make_unique<XzSource>(std::move(replay));
+      break;
+    case Compression::kBzip2:
+      decoder = std::make_unique<Bzip2Source>(std::move(replay));
+      break;
+    case Compression::kLz4:
+      decoder = std::make_unique<Lz4Source>(std::move(replay));
       break;
     case Compression::kNone:
       return replay;

@@ -17,7 +17,8 @@ namespace coinone {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kCompressionSuffixes = {".gz", ".zst", ".xz", ".bz2"};
+constexpr std::array<std::string_view, 5> kCompressionSuffixes = {".gz", ".zst", ".xz", ".bz2",
+                                                                  ".lz4"};
 // Directory entries looked at, at most: a directory this full is not a log directory.
 constexpr size_t kMaxEntries = 100000;
 
@@ -58,7 +59,7 @@ bool read_head(const std::string& path, std::string& head, bool& plain) {
   OpenResult opened = open_source(path);
   if (!opened.source) return false;
   const auto source = open_decompressing(std::move(opened.source), DecodeThread::kNever);
-  char magic[4] = {};
+  char magic[6] = {};  // the longest magic, xz's
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   const ssize_t n = sys::pread(fd, magic, sizeof magic, 0);

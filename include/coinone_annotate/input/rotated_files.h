@@ -33,7 +33,7 @@ struct RotatedFile {
   std::string path;
   FileIdentity identity;  // on-disk device and inode, fingerprint of the (decompressed) content
   int64_t mtime_ns = 0;
-  bool plain = true;  // neither gzip nor zstd: may be read with plain reads
+  bool plain = true;  // not compressed (no magic of decompress.h): may be read with plain reads
 };
 
 struct Backlog {

@@ -1,6 +1,7 @@
 // Shared by the tests of the decompressing input layer (test_decompress.cpp, test_gzip_source.cpp,
-// test_zstd_source.cpp, test_threaded_source.cpp, test_prefixed_source.cpp, test_zstd_steps.cpp):
-// fixtures, in-memory sources and encoders.
+// test_zstd_source.cpp, test_xz_source.cpp, test_bzip2_source.cpp, test_lz4_source.cpp,
+// test_threaded_source.cpp, test_prefixed_source.cpp, test_zstd_steps.cpp): fixtures, in-memory
+// sources and encoders.
 //
 // Fixtures in tests/fixtures/, made with the real tools (gzip 1.12, zstd 1.5.4) and kept as files:
 //   plain.log            make_corpus --size 48K --seed 7 --error-rate 0.05   (49152 bytes)
@@ -14,6 +15,23 @@
 //   truncated.log.gz     the first 5000 bytes of plain.log.gz
 //   truncated.log.zst    the first 5000 bytes of the six-block zstd above
 //   empty.log            no bytes
+// and with xz 5.4.1, bzip2 1.0.8 and lz4 1.9.4 (xz_source.h, bzip2_source.h, lz4_source.h):
+//   plain.log.xz              xz -6 -c plain.log                   (one block, no sizes in headers)
+//   multi-block.log.xz        xz -6 -T2 --block-size=8KiB -c plain.log (six blocks with sizes; the
+//                             third at bytes 5620-8407, its header 16 bytes)
+//   multi-stream.log.xz       xz -6 of lines 1-150, then of lines 151-319, concatenated
+//   corrupt.log.xz            multi-block.log.xz with byte 6000 (in the third block) XORed with
+//   0x55 corrupt-one-block.log.xz  plain.log.xz with byte 5000 XORed with 0x55 truncated.log.xz the
+//   first 7000 bytes of multi-block.log.xz plain.log.bz2             bzip2 -9 -c plain.log
+//   multi-stream.log.bz2      bzip2 -9 of lines 1-150 (6342 bytes), then of lines 151-319
+//   corrupt.log.bz2           multi-stream.log.bz2 with byte 9000 (second stream) XORed with 0x55
+//   truncated.log.bz2         the first 9000 bytes of multi-stream.log.bz2
+//   plain.log.lz4             lz4 -c plain.log                     (one block, content checksum)
+//   multi-frame.log.lz4       lz4 of lines 1-150, then of lines 151-319, concatenated
+//   corrupt.log.lz4           plain.log three times, lz4 -B4 -BX (64 KiB blocks with checksums: the
+//                             second block's size at 18898, its data at 18902-37845, the end mark
+//                             at 45213, the content checksum at 45217-45220), byte 25000 XORed
+//   truncated.log.lz4         the first 30000 bytes of the same lz4 -B4 -BX stream
 // The expected counts below come from tools other than the code under test:
 //   16399  python3 zlib.decompressobj(31) over the first 5000 bytes of plain.log.gz, all of which
 //          are intact in corrupt.log.gz: bytes that must come out before the fault;
@@ -21,6 +39,11 @@
 //          too far back" at byte 7127 (0-based): bytes zlib decoded before the fault;
 //   13378  `head -c 4126 corrupt.log.zst | zstd -dc | wc -c`: the first two blocks; zstd -dc of
 //          truncated.log.zst writes the same count.
+//   16883  `xz -dc corrupt.log.xz | wc -c` (xz -T2 -dc the same): two blocks and 499 bytes of the
+//          third, all of them plain.log's; 21002 the same for corrupt-one-block.log.xz, of which
+//          the first 19159 are plain.log's (cmp); 19414 for truncated.log.xz;
+//   23481  `bzip2 -dc` of corrupt.log.bz2 and of truncated.log.bz2: the first stream (lines 1-150);
+//   65536  `lz4 -dc` of corrupt.log.lz4 and of truncated.log.lz4: the first block.
 // The error offsets (N) are those of isa-l 2.30 and libzstd 1.5.4 as documented in the headers:
 // isa-l stops one byte after zlib's failing byte 7127; the zstd fault is the third block's content.
 #pragma once
@@ -37,6 +60,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,11 +69,14 @@
 #include <utility>
 #include <vector>
 
+#include "coinone_annotate/input/bzip2_source.h"
 #include "coinone_annotate/input/decompress.h"
 #include "coinone_annotate/input/gzip_source.h"
+#include "coinone_annotate/input/lz4_source.h"
 #include "coinone_annotate/input/prefixed_source.h"
 #include "coinone_annotate/input/source.h"
 #include "coinone_annotate/input/threaded_source.h"
+#include "coinone_annotate/input/xz_source.h"
 #include "coinone_annotate/input/zstd_source.h"
 #include "coinone_annotate/input/zstd_steps.h"
 
@@ -160,6 +187,26 @@ inline Drained decompress_memory(std::string bytes, size_t chunk = 1 << 20, size
   std::unique_ptr<Source> source =
       open_decompressing(std::make_unique<MemorySource>(std::move(bytes), chunk), thread);
   return drain(*source, max_read);
+}
+
+// Reads exactly `sizes` bytes per call, one after the other (filling each buffer whole), then
+// one byte more, which must be the end; returns what came.
+inline std::string read_exactly(Source& source, std::initializer_list<size_t> sizes,
+                                ReadResult* end) {
+  std::string got;
+  for (size_t size : sizes) {
+    std::string buffer(size, '\0');
+    size_t filled = 0;
+    while (filled < size) {
+      const ReadResult read = source.read({buffer.data() + filled, size - filled});
+      REQUIRE(read.size > 0);
+      filled += read.size;
+    }
+    got += buffer;
+  }
+  char byte = 0;
+  *end = source.read({&byte, 1});
+  return got;
 }
 
 inline bool clean_end(const ReadResult& end) {

@@ -18,6 +18,19 @@ TEST_SUITE("decompress") {
   TEST_CASE("detect_compression looks at magic bytes only") {
     CHECK(detect_compression(std::string_view("\x1f\x8b\x08", 3)) == Compression::kGzip);
     CHECK(detect_compression(std::string_view("\x28\xb5\x2f\xfd\x00", 5)) == Compression::kZstd);
+    CHECK(detect_compression(std::string_view("\xfd"
+                                              "7zXZ\0\0",
+                                              7)) == Compression::kXz);
+    CHECK(detect_compression(std::string_view("BZh9", 4)) == Compression::kBzip2);
+    CHECK(detect_compression(std::string_view("BZh1", 4)) == Compression::kBzip2);
+    CHECK(detect_compression(std::string_view("\x04\x22\x4d\x18", 4)) == Compression::kLz4);
+    CHECK(detect_compression(std::string_view("\xfd"
+                                              "7zXZ",
+                                              5)) == Compression::kNone);
+    CHECK(detect_compression(std::string_view("BZh0", 4)) == Compression::kNone);
+    CHECK(detect_compression(std::string_view("BZhx", 4)) == Compression::kNone);
+    CHECK(detect_compression(std::string_view("BZh", 3)) == Compression::kNone);
+    CHECK(detect_compression(std::string_view("\x04\x22\x4d", 3)) == Compression::kNone);
     CHECK(detect_compression(std::string_view("\x1f", 1)) == Compression::kNone);
     CHECK(detect_compression(std::string_view("\x28\xb5\x2f", 3)) == Compression::kNone);
     CHECK(detect_compression(std::string_view("\x8b\x1f", 2)) == Compression::kNone);
@@ -28,8 +41,10 @@ TEST_SUITE("decompress") {
   TEST_CASE("every well-formed fixture decodes to plain.log, with and without the thread") {
     const std::string plain = slurp("plain.log");
     REQUIRE(plain.size() == 49152);
-    for (const std::string name : {"plain.log", "plain.log.gz", "multi-member.log.gz",
-                                   "plain.log.zst", "multi-frame.log.zst"}) {
+    for (const std::string name :
+         {"plain.log", "plain.log.gz", "multi-member.log.gz", "plain.log.zst",
+          "multi-frame.log.zst", "plain.log.xz", "multi-block.log.xz", "multi-stream.log.xz",
+          "plain.log.bz2", "multi-stream.log.bz2", "plain.log.lz4", "multi-frame.log.lz4"}) {
       CAPTURE(name);
       for (DecodeThread thread : {DecodeThread::kAlways, DecodeThread::kNever}) {
         CAPTURE(thread == DecodeThread::kAlways);
@@ -101,9 +116,22 @@ TEST_SUITE("decompress") {
 
   TEST_CASE("inputs that only begin like a magic are plain, byte for byte") {
     const std::string cases[] = {
-        std::string("\x1f", 1),         std::string("\x1f", 1) + "a",
-        std::string("\x28\xb5\x2f", 3), std::string("\x28\xb5", 2) + "x\n",
-        std::string("\x8b\x1f\n", 3),   std::string("ok\n", 3),
+        std::string("\x1f", 1),
+        std::string("\x1f", 1) + "a",
+        std::string("\x28\xb5\x2f", 3),
+        std::string("\x28\xb5", 2) + "x\n",
+        std::string("\x8b\x1f\n", 3),
+        std::string("ok\n", 3),
+        "BZh\n",
+        "BZh0 is not bzip2\n",
+        "BZ",
+        std::string("\xfd"
+                    "7zX",
+                    4),
+        std::string("\xfd"
+                    "7zXZ\n",
+                    6),
+        std::string("\x04\x22\x4d", 3),
     };
     for (const std::string& input : cases) {
       CAPTURE(input);
@@ -126,7 +154,8 @@ TEST_SUITE("decompress") {
   }
 
   TEST_CASE("truncated input: everything decodable, then the length of the input") {
-    const std::string plain = slurp("plain.log");
+    const std::string once = slurp("plain.log");
+    const std::string plain = once + once + once;  // what corrupt.log.lz4's frame holds
     struct Case {
       std::string name;
       size_t decodable;
@@ -135,6 +164,9 @@ TEST_SUITE("decompress") {
     const Case cases[] = {
         {"truncated.log.gz", 16399, "truncated gzip data at compressed byte 5000"},
         {"truncated.log.zst", 13378, "truncated zstd data at compressed byte 5000"},
+        {"truncated.log.xz", 19414, "truncated xz data at compressed byte 7000"},
+        {"truncated.log.bz2", 23481, "truncated bzip2 data at compressed byte 9000"},
+        {"truncated.log.lz4", 65536, "truncated lz4 data at compressed byte 30000"},
     };
     for (const Case& c : cases) {
       CAPTURE(c.name);
@@ -145,6 +177,32 @@ TEST_SUITE("decompress") {
       const Drained trickled = decompress_memory(slurp(c.name), 1, 11, DecodeThread::kNever);
       CHECK(trickled.bytes == plain.substr(0, c.decodable));
       CHECK(trickled.end.message == c.message);
+    }
+  }
+
+  TEST_CASE("xz, bzip2 and lz4 faults reach the reader in order, through the decoder thread") {
+    const std::string plain = slurp("plain.log");
+    const std::string triple = plain + plain + plain;
+    struct Case {
+      std::string name;
+      std::string prefix;  // what must come out first
+      const char* message;
+    };
+    const Case cases[] = {
+        {"corrupt-one-block.log.xz", plain.substr(0, 19159),
+         "corrupt xz data at compressed byte 5218"},
+        {"corrupt.log.bz2", plain.substr(0, 23481), "corrupt bzip2 data at compressed byte 13053"},
+        {"corrupt.log.lz4", triple.substr(0, 65536), "corrupt lz4 data at compressed byte 18902"},
+    };
+    for (const Case& c : cases) {
+      for (DecodeThread thread : {DecodeThread::kAlways, DecodeThread::kNever}) {
+        CAPTURE(c.name);
+        CAPTURE(thread == DecodeThread::kAlways);
+        const Drained got = decompress_fixture(c.name, 13, thread);
+        CHECK(got.bytes.substr(0, c.prefix.size()) == c.prefix);
+        CHECK(got.end.error == 0);
+        CHECK(got.end.message == c.message);
+      }
     }
   }
 

@@ -61,6 +61,8 @@ TEST_SUITE("rotated_files") {
         {"bot.log.state", false},     {"bot.log.tmp", false},
         {"bot.logx.1", false},        {"other.log.1", false},
         {"bot.log.1.swp", false},     {"bot.log.gz", false},
+        {"bot.log.3.xz", true},       {"bot.log.4.bz2", true},
+        {"bot.log.5.lz4", true},      {"bot.log-20261128.lz4", true},
     };
     for (const auto& c : cases) {
       CAPTURE(c.name);
@@ -89,6 +91,35 @@ TEST_SUITE("rotated_files") {
     REQUIRE(found.files.size() == 2);
     CHECK_FALSE(found.files[0].plain);
     CHECK(found.files[1].plain);
+  }
+
+  TEST_CASE("compressed with xz, bzip2 or lz4: found by content, read as compressed") {
+    const struct {
+      const char* command;  // compresses the file named after it, in place
+      const char* suffix;
+    } tools[] = {{"xz", ".xz"}, {"bzip2", ".bz2"}, {"lz4 -q -m --rm", ".lz4"}};
+    for (const auto& tool : tools) {
+      CAPTURE(std::string(tool.command));
+      TempDir dir;
+      const std::string log = dir.path + "/bot.log";
+      write_file(log, lines(1, 10));
+      set_mtime(log, 100);
+      const Checkpoint saved = checkpoint_of(log, lines(1, 4).size());
+      REQUIRE(std::rename(log.c_str(), (log + ".2").c_str()) == 0);
+      REQUIRE(std::system((std::string(tool.command) + " " + log + ".2").c_str()) == 0);
+      set_mtime(log + ".2" + tool.suffix, 100);
+      write_file(log + ".1", lines(11, 20));
+      set_mtime(log + ".1", 200);
+      write_file(log, lines(21, 22));
+      const int live = ::open(log.c_str(), O_RDONLY);
+      const Backlog found = find_backlog(log, "", saved, identify(live)->inode);
+      ::close(live);
+      CHECK(found.found);
+      CHECK(names(found, dir.path) ==
+            std::vector<std::string>{"bot.log.2" + std::string(tool.suffix), "bot.log.1"});
+      REQUIRE(found.files.size() == 2);
+      CHECK_FALSE(found.files[0].plain);
+    }
   }
 
   TEST_CASE("renamed into an olddir: found there by inode") {
