@@ -65,6 +65,9 @@ check_bad() {  # check_bad NAME FILE TOOL MESSAGE : TOOL -dc FILE decodes what w
   expect "$name: status" "$?" 2
   expect "$name: message" "$(cat "$work/err")" "coinone-annotate: $file: $message"
   $tool -dc "$file" 2> /dev/null | "$bin" > "$work/tool.out"
+  # A cut file's last piece of a line is ended with a newline, as another file follows.
+  [ ! -s "$work/tool.out" ] || [ "$(tail -c 1 "$work/tool.out" | od -An -c | tr -d ' ')" = '\n' ] \
+    || printf '\n' >> "$work/tool.out"
   cat "$work/next.log" >> "$work/tool.out"
   if cmp -s "$work/out" "$work/tool.out"; then
     expect "$name: the tool's bytes, then the next file" same same
