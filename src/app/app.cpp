@@ -19,6 +19,7 @@
 
 #include "coinone_annotate/app/explain.h"
 #include "coinone_annotate/app/table_reload.h"
+#include "coinone_annotate/app/time_order.h"
 #include "coinone_annotate/base/replace_file.h"
 #include "coinone_annotate/base/signals.h"
 #include "coinone_annotate/input/decompress.h"
@@ -163,6 +164,7 @@ Pipeline::Pipeline(const Config& config, std::shared_ptr<const CodeTable> table,
           },
           [] { SignalEvents::wake(); }) {
   if (summary_) summary_->set_lang(config.annotator.lang);  // --summary follows --lang
+  if (summary_) summary_->set_time_zone(config.time_zone);
 }
 
 SearchOptions Pipeline::search_options() {
@@ -416,6 +418,12 @@ int run(const Config& config) {
   set_up_logging();
   if (config.show_version || config.list_codes || !config.explain.empty())
     return print_table(config);
+  if (config.sort_by_time) {  // the same run, over the files in time order
+    Config ordered = config;
+    ordered.inputs = sort_inputs_by_time(config.inputs, config.time_zone);
+    ordered.sort_by_time = false;
+    return run(ordered);
+  }
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes EPIPE, which ends the run quietly
   enlarge_pipe(STDOUT_FILENO);
   enlarge_pipe(STDIN_FILENO);

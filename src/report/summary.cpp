@@ -50,14 +50,18 @@ void Summary::end_file(uint64_t lines, uint64_t bytes, bool failed) {
 void Summary::record(uint64_t line_number, std::string_view line, const Verdict& verdict) {
   if (verdict.empty()) return;
   FileStats& file = current_file();
-  const auto time = syslog_year_ ? leading_timestamp(line, *syslog_year_) : leading_timestamp(line);
+  const auto time = leading_timestamp(line, zone_, syslog_year_);
   const Place here{static_cast<uint32_t>(files_.size() - 1), line_number, time};
   ++annotated_;
   ++file.annotated;
+  if (time) {
+    file.first_time = std::min(file.first_time.value_or(*time), *time);
+    file.last_time = std::max(file.last_time.value_or(*time), *time);
+  }
   for (const ShownCode& shown : verdict.shown) {
     CodeStats& stats = stats_for(shown);
-    if (stats.count++ == 0) stats.first = here;
-    stats.last = here;
+    if (stats.count++ == 0) stats.first = stats.last = here;
+    place_in_time(here, stats);
     if (!stats.known) count_unknown(static_cast<size_t>(&stats - codes_.data()));
     ++category_counts_[stats.category];
     if (time) timeline_.add(*time, 1 + stats.category);
@@ -71,6 +75,14 @@ void Summary::record(uint64_t line_number, std::string_view line, const Verdict&
     timeline_.add(*time, 0);
   else
     ++untimed_;
+}
+
+// First and last seen by time (see the top of summary.h): a timed sighting takes the place of an
+// untimed one, an untimed one never that of a timed one; ties keep reading order.
+void Summary::place_in_time(const Place& here, CodeStats& stats) {
+  if (here.time ? !stats.first.time || *here.time < *stats.first.time : false) stats.first = here;
+  if (here.time ? !stats.last.time || *here.time >= *stats.last.time : !stats.last.time)
+    stats.last = here;
 }
 
 Summary::CodeStats& Summary::stats_for(const ShownCode& shown) {
@@ -194,6 +206,24 @@ uint64_t Summary::unknown_others() const {
   for (const CodeStats* stats : sorted_codes())
     if (!stats->known) listed += stats->count;
   return unknown_total_ - listed;
+}
+
+// Indices into files_, by the time of their earliest annotated line; untimed files after, in
+// reading order.
+std::vector<uint32_t> Summary::sorted_files() const {
+  std::vector<uint32_t> sorted(files_.size());
+  for (uint32_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
+  std::stable_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const auto& ta = files_[a].first_time;
+    const auto& tb = files_[b].first_time;
+    return ta && (!tb || *ta < *tb);
+  });
+  return sorted;
+}
+
+// "2026-11-20 09:15:02+09:00" in the report's zone ('T' instead of ' ' for JSON).
+std::string Summary::time_text(int64_t seconds, char separator) const {
+  return format_timestamp(seconds, zone_.offset_at(seconds), separator);
 }
 
 // Categories with a count, by count descending, then name.

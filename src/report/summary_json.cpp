@@ -10,13 +10,6 @@ namespace coinone {
 
 namespace {
 
-// "2026-11-20T09:15:02Z": ISO 8601 for machines.
-std::string iso_timestamp(int64_t seconds) {
-  std::string text = format_timestamp(seconds);
-  text[10] = 'T';
-  return text;
-}
-
 void append_counts_json(const std::vector<uint64_t>& counts, std::string& out) {
   out += '[';
   for (size_t i = 0; i < counts.size(); ++i) {
@@ -52,8 +45,9 @@ void Summary::append_totals_json(std::string& out) const {
   }
   fmt::format_to(std::back_inserter(out),
                  "{{\"lines\":{},\"bytes\":{},\"files_failed\":{},\"annotated\":{},"
-                 "\"errors\":{},\"more\":{},\"untimed\":{}",
+                 "\"errors\":{},\"more\":{},\"untimed\":{},\"time_zone\":",
                  lines, bytes, failed, annotated_, errors_, more_, untimed_);
+  append_json_string(zone_.name(), out);
 }
 
 void Summary::append_code_counts_json(std::string_view key,
@@ -84,14 +78,20 @@ void Summary::append_category_counts_json(std::string& out) const {
 
 void Summary::append_files_json(std::string& out) const {
   out += ",\"files\":[";
-  for (size_t i = 0; i < files_.size(); ++i) {
+  bool first = true;
+  for (const uint32_t i : sorted_files()) {
     const FileStats& file = files_[i];
-    out += i > 0 ? ",{\"name\":" : "{\"name\":";
+    out += first ? "{\"name\":" : ",{\"name\":";
+    first = false;
     append_json_string(file.name, out);
     fmt::format_to(std::back_inserter(out),
                    ",\"lines\":{},\"bytes\":{},\"annotated\":{},\"errors\":{},\"more\":{},"
-                   "\"failed\":{}}}",
+                   "\"failed\":{},\"first\":",
                    file.lines, file.bytes, file.annotated, file.errors, file.more, file.failed);
+    append_time_json(file.first_time, out);
+    out += ",\"last\":";
+    append_time_json(file.last_time, out);
+    out += '}';
   }
   out += ']';
 }
@@ -138,11 +138,16 @@ void Summary::append_place_json(const Place& place, std::string& out) const {
   out += "{\"file\":";
   append_json_string(files_[place.file].name, out);
   fmt::format_to(std::back_inserter(out), ",\"line\":{},\"time\":", place.line);
-  if (place.time)
-    append_json_string(iso_timestamp(*place.time), out);
+  append_time_json(place.time, out);
+  out += '}';
+}
+
+// "2026-11-20T09:15:02+09:00" (ISO 8601 with the report zone's offset), or null.
+void Summary::append_time_json(std::optional<int64_t> time, std::string& out) const {
+  if (time)
+    append_json_string(time_text(*time, 'T'), out);
   else
     out += "null";
-  out += '}';
 }
 
 void Summary::append_timeline_json(std::string& out) const {
@@ -155,8 +160,8 @@ void Summary::append_timeline_json(std::string& out) const {
   fmt::format_to(std::back_inserter(out),
                  "{{\"bucket_seconds\":{},\"bucket\":\"{}\",\"start\":\"{}\",\"end\":\"{}\","
                  "\"untimed\":{},\"lines\":",
-                 scale.width, format_duration(scale.width), iso_timestamp(scale.start),
-                 iso_timestamp(scale.start + static_cast<int64_t>(scale.count) * scale.width),
+                 scale.width, format_duration(scale.width), time_text(scale.start, 'T'),
+                 time_text(scale.start + static_cast<int64_t>(scale.count) * scale.width, 'T'),
                  untimed_);
   append_counts_json(timeline.rows[0], out);
   out += ",\"categories\":{";

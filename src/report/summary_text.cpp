@@ -257,7 +257,7 @@ void Summary::render_text_codes(std::string& out, bool color) const {
 
 std::string Summary::place_text(const Place& place) const {
   std::string text = fmt::format("{}:{}", printable(files_[place.file].name), place.line);
-  if (place.time) text += fmt::format(" ({})", format_timestamp(*place.time));
+  if (place.time) text += fmt::format(" ({})", time_text(*place.time));
   return text;
 }
 
@@ -284,7 +284,8 @@ void Summary::render_text_files(std::string& out, bool color) const {
                    {"annotated", Align::kRight},
                    {"codes", Align::kRight},
                    {"file", Align::kLeft}});
-  for (const FileStats& file : files_) {
+  for (const uint32_t i : sorted_files()) {
+    const FileStats& file = files_[i];
     std::string name = printable(file.name);
     if (file.failed) name += " (failed)";
     table.add({{with_commas(file.lines)},
@@ -317,9 +318,8 @@ void Summary::render_text_timeline(std::string& out, bool color) const {
     paint(out, sparkline(counts), kCyan, color);
     out += fmt::format("│ {}\n", with_commas(total));
   }
-  out +=
-      fmt::format("  {}   {} .. {}\n", std::string(label_width, ' '), format_timestamp(scale.start),
-                  format_timestamp(scale.start + static_cast<int64_t>(scale.count) * scale.width));
+  out += fmt::format("  {}   {} .. {}\n", std::string(label_width, ' '), time_text(scale.start),
+                     time_text(scale.start + static_cast<int64_t>(scale.count) * scale.width));
   if (untimed_ > 0)
     out += fmt::format("  {} without a leading timestamp not shown\n",
                        plural(untimed_, "annotated line", "annotated lines"));

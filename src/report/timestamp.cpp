@@ -93,6 +93,7 @@ int current_utc_year() {
 struct CivilTime {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   int offset_seconds = 0;  // east of UTC
+  bool zoned = false;      // Z or an offset was given
 };
 
 bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
@@ -103,13 +104,14 @@ int days_in_month(int year, int month) {
 }
 
 // Range checks; a second of 60 is a leap second and folds into the next minute.
-std::optional<int64_t> to_epoch(const CivilTime& t) {
+std::optional<LeadingTime> to_epoch(const CivilTime& t) {
   if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > days_in_month(t.year, t.month))
     return std::nullopt;
   if (t.hour > 23 || t.minute > 59 || t.second > 60) return std::nullopt;
   const int64_t days =
       days_from_civil(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
-  return days * kSecondsPerDay + t.hour * 3600 + t.minute * 60 + t.second - t.offset_seconds;
+  return LeadingTime{
+      days * kSecondsPerDay + t.hour * 3600 + t.minute * 60 + t.second - t.offset_seconds, t.zoned};
 }
 
 // HH:MM:SS with an optional fraction, which is dropped.
@@ -125,10 +127,13 @@ bool parse_clock(Cursor& c, CivilTime& t) {
   return true;
 }
 
-// Z, +HH:MM, +HHMM or +HH. A sign not followed by two digits is not a zone (the time stays UTC
-// and the sign is left for whatever follows).
+// Z, +HH:MM, +HHMM or +HH. A sign not followed by two digits is not a zone (the time stays
+// zoneless and the sign is left for whatever follows).
 bool parse_zone(Cursor& c, CivilTime& t) {
-  if (c.eat('Z') || c.eat('z')) return true;
+  if (c.eat('Z') || c.eat('z')) {
+    t.zoned = true;
+    return true;
+  }
   const char sign = c.peek();
   if (sign != '+' && sign != '-') return true;
   Cursor probe = c;
@@ -139,11 +144,12 @@ bool parse_zone(Cursor& c, CivilTime& t) {
   if (!probe.digits(2, minutes) && colon) return false;  // "+09:" is a broken zone
   if (hours > 23 || minutes > 59) return false;
   t.offset_seconds = (sign == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+  t.zoned = true;
   c = probe;
   return true;
 }
 
-std::optional<int64_t> parse_iso(Cursor& c) {
+std::optional<LeadingTime> parse_iso(Cursor& c) {
   CivilTime t;
   if (!c.digits(4, t.year) || !c.eat('-') || !c.digits(2, t.month) || !c.eat('-') ||
       !c.digits(2, t.day))
@@ -154,7 +160,7 @@ std::optional<int64_t> parse_iso(Cursor& c) {
 }
 
 // "Nov 20 09:15:02" or "Nov  5 09:15:02" (syslog pads the day with a space).
-std::optional<int64_t> parse_syslog(Cursor& c, std::optional<SyslogYear> year) {
+std::optional<LeadingTime> parse_syslog(Cursor& c, std::optional<SyslogYear> year) {
   static constexpr std::array<std::string_view, 12> kMonths{
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   // Most lines without a timestamp start with a level or a word; one look at the first letter
@@ -174,8 +180,9 @@ std::optional<int64_t> parse_syslog(Cursor& c, std::optional<SyslogYear> year) {
 }
 
 // Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by size: any of them
-// between 2001 and 5138 has 10, 13, 16 or 19 digits. A fraction of seconds is dropped.
-std::optional<int64_t> parse_epoch(Cursor& c) {
+// between 2001 and 5138 has 10, 13, 16 or 19 digits. A fraction of seconds is dropped. Epoch
+// values are UTC by definition.
+std::optional<LeadingTime> parse_epoch(Cursor& c) {
   uint64_t value = 0;
   if (c.number(value) == 0) return std::nullopt;
   if (c.eat('.')) c.skip_digits();
@@ -186,12 +193,12 @@ std::optional<int64_t> parse_epoch(Cursor& c) {
     divisor = 1'000'000;
   else if (value >= 100'000'000'000ULL)
     divisor = 1'000;
-  return static_cast<int64_t>(value / divisor);
+  return LeadingTime{static_cast<int64_t>(value / divisor), true};
 }
 
 // {"ts":"...", {"time": "...", {"timestamp":1763630102 — the first member only, since that is
 // where loggers put it and looking further would mean parsing the JSON.
-std::optional<int64_t> parse_json_member(Cursor& c) {
+std::optional<LeadingTime> parse_json_member(Cursor& c) {
   c.eat('{');
   c.skip_blanks();
   if (!c.eat("\"timestamp\"") && !c.eat("\"time\"") && !c.eat("\"ts\"")) return std::nullopt;
@@ -218,7 +225,7 @@ int64_t days_from_civil(int64_t year, unsigned month, unsigned day) {
 
 namespace {
 
-std::optional<int64_t> parse_leading(std::string_view line, std::optional<SyslogYear> year) {
+std::optional<LeadingTime> parse_leading(std::string_view line, std::optional<SyslogYear> year) {
   Cursor c(line);
   c.skip_blanks();
   if (c.eat('[')) c.skip_blanks();
@@ -233,20 +240,37 @@ std::optional<int64_t> parse_leading(std::string_view line, std::optional<Syslog
 
 }  // namespace
 
-std::optional<int64_t> leading_timestamp(std::string_view line, SyslogYear year) {
+std::optional<LeadingTime> read_leading_time(std::string_view line,
+                                             std::optional<SyslogYear> year) {
   return parse_leading(line, year);
 }
 
-std::optional<int64_t> leading_timestamp(std::string_view line) {
-  return parse_leading(line, std::nullopt);
+std::optional<int64_t> leading_timestamp(std::string_view line, const TimeZone& zone,
+                                         std::optional<SyslogYear> year) {
+  const auto time = parse_leading(line, year);
+  if (!time) return std::nullopt;
+  return time->zoned ? time->seconds : zone.to_utc(time->seconds);
 }
 
-std::string format_timestamp(int64_t seconds) {
-  const int64_t days = floor_div(seconds, kSecondsPerDay);
-  const int64_t rest = seconds - days * kSecondsPerDay;
+std::optional<int64_t> leading_timestamp(std::string_view line, SyslogYear year) {
+  const auto time = parse_leading(line, year);
+  return time ? std::optional<int64_t>(time->seconds) : std::nullopt;
+}
+
+std::optional<int64_t> leading_timestamp(std::string_view line) {
+  const auto time = parse_leading(line, std::nullopt);
+  return time ? std::optional<int64_t>(time->seconds) : std::nullopt;
+}
+
+std::string format_timestamp(int64_t seconds, int offset, char separator) {
+  const int64_t wall = seconds + offset;
+  const int64_t days = floor_div(wall, kSecondsPerDay);
+  const int64_t rest = wall - days * kSecondsPerDay;
   const Civil date = civil_from_days(days);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z", date.year, date.month, date.day,
-                     rest / 3600, rest / 60 % 60, rest % 60);
+  const int minutes = (offset < 0 ? -offset : offset) / 60;
+  return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}{}{:02}:{:02}", date.year, date.month,
+                     date.day, separator, rest / 3600, rest / 60 % 60, rest % 60,
+                     offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
 }
 
 }  // namespace coinone

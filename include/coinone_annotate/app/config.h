@@ -13,6 +13,7 @@
 #include "coinone_annotate/input/line_buffer.h"
 #include "coinone_annotate/output/annotator.h"
 #include "coinone_annotate/output/printer.h"
+#include "coinone_annotate/report/time_zone.h"
 
 namespace coinone {
 
@@ -33,12 +34,16 @@ struct Config {
   std::string summary_file;          // --summary-file: the report goes there instead
   bool summary_color = false;        // resolved --color for stderr
   bool show_version = false;         // -V/--version: print it (and the code table's) and exit
-  bool follow = false;               // -F/--follow: follow the input files and globs by name
-  bool with_filename = false;        // -H, with --follow: "FILE:" before each line
-  std::string state_file;            // --state, with --follow
-  std::string olddir;                // --olddir, with --follow: where rotated files go
-  std::optional<uint64_t> lines;     // -n/--lines, with --follow: start N lines before the end
-  std::string metrics_address;       // --metrics HOST:PORT, empty for none
+  // --tz, else the machine's zone (resolved only when --summary or --sort=time reads times):
+  // the zone of timestamps that carry none, and of the times the report prints.
+  TimeZone time_zone;
+  bool sort_by_time = false;      // --sort=time: read the files oldest first (time_order.h)
+  bool follow = false;            // -F/--follow: follow the input files and globs by name
+  bool with_filename = false;     // -H, with --follow: "FILE:" before each line
+  std::string state_file;         // --state, with --follow
+  std::string olddir;             // --olddir, with --follow: where rotated files go
+  std::optional<uint64_t> lines;  // -n/--lines, with --follow: start N lines before the end
+  std::string metrics_address;    // --metrics HOST:PORT, empty for none
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
 };

@@ -18,7 +18,8 @@
 //     code's count and first place are those since it was last taken in. Occurrences of the
 //     codes not kept are counted as "others". 2 million distinct unknown codes used 1.5 GB
 //     when every one was kept; README (Reliability) has the figure now;
-//   - per category and per file: counts;
+//   - per category and per file: counts, and per file the times of its earliest and latest
+//     annotated lines;
 //   - the timeline (timeline.h): counts per (time slot, row), rows being "all annotated lines"
 //     and each category; at most ~100k map nodes, ~7 MB, whatever the log size.
 //
@@ -27,6 +28,15 @@
 // counted in the totals ("more", included in "errors") but belong to no code or category.
 // Unknown codes are counted by their digit string, under the category "unknown". Lines without a
 // leading timestamp count everywhere except in the timeline, and the report says how many.
+//
+// Time. First and last seen are the earliest and latest sightings by timestamp, whatever the
+// order of the files (logrotate's bot.log.1 is older than bot.log, but `bot.log*` lists it
+// after): equal times keep the first read as first and the last read as last. A sighting
+// without a timestamp cannot be placed among timed ones; it is first or last only for a code
+// never seen with one, in reading order. Timestamps without a zone are read in the summary's
+// TimeZone (set_time_zone; --tz, else the machine's zone), and every time the report prints
+// carries that zone's offset ("2026-11-20 09:15:02+09:00"). The files are listed by the time
+// of their earliest annotated line; those without one follow, in reading order.
 //
 // The recording is in summary.cpp, the two renderings in summary_text.cpp and summary_json.cpp.
 //
@@ -82,6 +92,10 @@ class Summary {
   // The year given to syslog timestamps (which carry none); default: the current UTC year.
   void set_syslog_year(SyslogYear year) { syslog_year_ = year; }
 
+  // The zone for timestamps that carry none, and of every time printed; default UTC. Set it
+  // before the first record().
+  void set_time_zone(TimeZone zone) { zone_ = std::move(zone); }
+
   // Starts a file; lines recorded from now on belong to it. A record() or end_file() without
   // any begin_file() starts a file named "-".
   void begin_file(std::string_view name);
@@ -97,14 +111,15 @@ class Summary {
   // Appends the report for a terminal, each line ending in '\n'; ANSI colours when `color`.
   void render_text(std::string& out, bool color) const;
   // Appends the report as one JSON object and a '\n'. Keys in a fixed order:
-  //   lines, bytes, files_failed, annotated, errors, more, untimed,
+  //   lines, bytes, files_failed, annotated, errors, more, untimed, time_zone (its name),
   //   by_code {code: count}, by_category {category: count}, unknown {code: count},
   //   unknown_others (occurrences of unknown codes not listed; only when there are any),
-  //   files [{name, lines, bytes, annotated, errors, more, failed}],
+  //   files [{name, lines, bytes, annotated, errors, more, failed, first, last}] by time
+  //     (first/last: the times of its earliest and latest annotated lines, or null),
   //   codes [{code, known, category, meaning, advice, retry, count, first, last}] (with
   //     --lang both, meaning_en and meaning_ko instead of meaning)
-  //     where first/last are {file, line, time} (time "2026-11-20T09:15:02Z" or null) and
-  //     advice/retry are null for unknown codes,
+  //     where first/last are {file, line, time} (time "2026-11-20T09:15:02+09:00" or null)
+  //     and advice/retry are null for unknown codes,
   //   timeline null, or {bucket_seconds, bucket, start, end, untimed, lines [..],
   //     categories {category: [..]}} (end = start + count * bucket_seconds, exclusive).
   // Objects keyed by code or category follow the report's order (count descending, then code or
@@ -133,6 +148,7 @@ class Summary {
     std::string name;
     uint64_t lines = 0, bytes = 0, annotated = 0, errors = 0, more = 0;
     bool failed = false;
+    std::optional<int64_t> first_time, last_time;  // of its annotated lines
   };
   CodeStats& stats_for(const ShownCode& shown);
   size_t unknown_slot(std::string_view digits);
@@ -140,6 +156,9 @@ class Summary {
   uint64_t unknown_others() const;
   uint32_t category_index(std::string_view name);
   FileStats& current_file();
+  static void place_in_time(const Place& here, CodeStats& stats);
+  std::vector<uint32_t> sorted_files() const;
+  std::string time_text(int64_t seconds, char separator = ' ') const;
   std::vector<const CodeStats*> sorted_codes() const;
   std::vector<uint32_t> sorted_categories() const;
   TimelineGrid timeline_grid() const;
@@ -156,6 +175,7 @@ class Summary {
   void append_files_json(std::string& out) const;
   void append_codes_json(const std::vector<const CodeStats*>& sorted, std::string& out) const;
   void append_place_json(const Place& place, std::string& out) const;
+  void append_time_json(std::optional<int64_t> time, std::string& out) const;
   void append_timeline_json(std::string& out) const;
   std::string place_text(const Place& place) const;
   std::string_view category_name(uint32_t category) const;  // in lang_
@@ -164,6 +184,7 @@ class Summary {
 
   std::shared_ptr<const CodeTable> table_;
   std::optional<SyslogYear> syslog_year_;
+  TimeZone zone_;
   Lang lang_ = Lang::kEnglish;
   std::vector<FileStats> files_;
   std::vector<CodeStats> codes_;

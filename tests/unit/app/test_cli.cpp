@@ -157,4 +157,29 @@ TEST_SUITE("cli") {
       CHECK(nearest_option(app, word) == want);
     }
   }
+
+  TEST_CASE("--tz names the zone of timestamps without one; --sort=time") {
+    auto p = parse({"--tz", "Asia/Seoul", "--summary"});
+    REQUIRE(p.ok);
+    CHECK(p.config.time_zone.name() == "Asia/Seoul");
+    CHECK_FALSE(p.config.sort_by_time);
+    p = parse({"--tz=UTC", "--sort=time", "a.log", "b.log"});
+    REQUIRE(p.ok);
+    CHECK(p.config.time_zone.name() == "UTC");
+    CHECK(p.config.sort_by_time);
+    CHECK(p.config.inputs == std::vector<std::string>{"a.log", "b.log"});
+    CHECK_FALSE(parse({"--sort", "none"}).config.sort_by_time);
+  }
+
+  TEST_CASE("--tz and --sort: bad values exit with status 2") {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--tz", "Nope/Zone"},
+                                                                  {"--tz", "asia/seoul"},
+                                                                  {"--sort", "size"},
+                                                                  {"--sort=time", "-F", "a.log"}}) {
+      CAPTURE(args.front());
+      const auto p = parse(args);
+      CHECK_FALSE(p.ok);
+      CHECK(p.exit_code == kExitTrouble);
+    }
+  }
 }

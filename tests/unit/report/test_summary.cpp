@@ -46,6 +46,14 @@ struct Fixture {
   }
 };
 
+TimeZone seoul() {
+  std::string error;
+  const auto zone = TimeZone::locate("Asia/Seoul", error);
+  INFO(error);
+  REQUIRE(zone.has_value());
+  return *zone;
+}
+
 // The text report's line for unknown codes left out of the list.
 std::string fmt_others(uint64_t count) {
   std::string digits = std::to_string(count);
@@ -151,11 +159,11 @@ TEST_SUITE("summary") {
     CHECK(contains(json,
                    "\"files\":["
                    "{\"name\":\"a.log\",\"lines\":10,\"bytes\":2048,\"annotated\":2,"
-                   "\"errors\":5,\"more\":2,\"failed\":false},"
+                   "\"errors\":5,\"more\":2,\"failed\":false,\"first\":null,\"last\":null},"
                    "{\"name\":\"b.log\",\"lines\":0,\"bytes\":0,\"annotated\":0,"
-                   "\"errors\":0,\"more\":0,\"failed\":true},"
+                   "\"errors\":0,\"more\":0,\"failed\":true,\"first\":null,\"last\":null},"
                    "{\"name\":\"c.log\",\"lines\":1,\"bytes\":100,\"annotated\":1,"
-                   "\"errors\":1,\"more\":0,\"failed\":false}]"));
+                   "\"errors\":1,\"more\":0,\"failed\":false,\"first\":null,\"last\":null}]"));
     const std::string text = f.text();
     CAPTURE(text);
     CHECK(contains(text, "  read       3 files (1 failed), 11 lines, 2.1 KiB\n"));
@@ -181,18 +189,128 @@ TEST_SUITE("summary") {
     CHECK(contains(json,
                    "\"count\":3,"
                    "\"first\":{\"file\":\"bot.log.1\",\"line\":7,"
-                   "\"time\":\"2026-11-20T09:15:02Z\"},"
+                   "\"time\":\"2026-11-20T09:15:02+00:00\"},"
                    "\"last\":{\"file\":\"bot.log\",\"line\":2,"
-                   "\"time\":\"2026-11-20T10:00:00Z\"}}"));
+                   "\"time\":\"2026-11-20T10:00:00+00:00\"}}"));
     CHECK(contains(json,
                    "\"first\":{\"file\":\"bot.log\",\"line\":4,"
-                   "\"time\":\"2026-11-20T02:00:00Z\"}"));
+                   "\"time\":\"2026-11-20T02:00:00+00:00\"}"));
     const std::string text = f.text();
     CAPTURE(text);
     CHECK(contains(text,
-                   "   131  bot.log.1:7 (2026-11-20 09:15:02Z)  "
-                   "bot.log:2 (2026-11-20 10:00:00Z)\n"));
-    CHECK(contains(text, "   103  bot.log:4 (2026-11-20 02:00:00Z)    (once)\n"));
+                   "   131  bot.log.1:7 (2026-11-20 09:15:02+00:00)  "
+                   "bot.log:2 (2026-11-20 10:00:00+00:00)\n"));
+    CHECK(contains(text, "   103  bot.log:4 (2026-11-20 02:00:00+00:00)    (once)\n"));
+  }
+
+  TEST_CASE("first and last seen follow the timestamps, not the order of the files") {
+    Fixture f;
+    // `bot.log*`: the shell lists the newest file first.
+    f.summary.begin_file("bot.log");
+    f.record(1, "2026-11-20 10:00:00,000 x", {"103"});
+    f.record(2, "2026-11-20 10:30:00,000 x", {"131"});
+    f.summary.end_file(2, 60, false);
+    f.summary.begin_file("bot.log.1");
+    f.record(1, "2026-11-20 08:00:00,000 x", {"103"});
+    f.record(2, "2026-11-20 08:00:00,000 same time, later line", {"103"});
+    f.record(3, "2026-11-20 09:00:00,000 x", {"131"});
+    f.summary.end_file(3, 90, false);
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(contains(json,
+                   "\"code\":\"103\",\"known\":true,\"category\":\"Order / Balance\","
+                   "\"meaning\":\"Lack of balance\",\"advice\":\"check-funds\",\"retry\":false,"
+                   "\"count\":3,"
+                   "\"first\":{\"file\":\"bot.log.1\",\"line\":1,"
+                   "\"time\":\"2026-11-20T08:00:00+00:00\"},"
+                   "\"last\":{\"file\":\"bot.log\",\"line\":1,"
+                   "\"time\":\"2026-11-20T10:00:00+00:00\"}}"));
+    CHECK(contains(json,
+                   "\"count\":2,"
+                   "\"first\":{\"file\":\"bot.log.1\",\"line\":3,"
+                   "\"time\":\"2026-11-20T09:00:00+00:00\"},"
+                   "\"last\":{\"file\":\"bot.log\",\"line\":2,"
+                   "\"time\":\"2026-11-20T10:30:00+00:00\"}}"));
+    // The per-file rows too, in JSON and in text.
+    CHECK(contains(json, "\"files\":[{\"name\":\"bot.log.1\","));
+    CHECK(contains(json,
+                   "\"first\":\"2026-11-20T08:00:00+00:00\",\"last\":\"2026-11-20T09:00:00+00:00\"}"
+                   ",{\"name\":\"bot.log\","));
+    const std::string text = f.text();
+    CAPTURE(text);
+    CHECK(contains(text,
+                   "   103  bot.log.1:1 (2026-11-20 08:00:00+00:00)  "
+                   "bot.log:1 (2026-11-20 10:00:00+00:00)\n"));
+    CHECK(contains(text,
+                   "      3   90 B          3      3  bot.log.1\n"
+                   "      2   60 B          2      2  bot.log\n"));
+  }
+
+  TEST_CASE("a sighting without a timestamp is first or last only among untimed ones") {
+    const struct {
+      std::vector<std::string_view> lines;  // in reading order, all with code 103
+      uint64_t first, last;                 // line numbers expected
+    } cases[] = {
+        {{"no time", "2026-11-20T09:00:00Z", "no time"}, 2, 2},
+        {{"no time", "no time", "no time"}, 1, 3},
+        {{"2026-11-20T09:00:00Z", "no time", "2026-11-20T08:00:00Z"}, 3, 1},
+        {{"no time", "2026-11-20T09:00:00Z", "2026-11-20T09:00:00Z"}, 2, 3},
+    };
+    for (const auto& c : cases) {
+      Fixture f;
+      uint64_t number = 0;
+      for (const std::string_view line : c.lines) f.record(++number, line, {"103"});
+      const std::string json = f.json();
+      CAPTURE(json);
+      CHECK(contains(json, "\"first\":{\"file\":\"-\",\"line\":" + std::to_string(c.first) + ","));
+      CHECK(contains(json, "\"last\":{\"file\":\"-\",\"line\":" + std::to_string(c.last) + ","));
+    }
+  }
+
+  TEST_CASE("files without an annotated timestamp follow the timed ones, in reading order") {
+    Fixture f;
+    for (const char* name : {"a.log", "b.log", "c.log", "d.log"}) {
+      f.summary.begin_file(name);
+      if (name[0] == 'b') f.record(1, "2026-11-20T09:00:00Z", {"103"});
+      if (name[0] == 'd') f.record(1, "2026-11-20T08:00:00Z", {"103"});
+      if (name[0] == 'c') f.record(1, "no time", {"103"});
+      f.summary.end_file(1, 10, false);
+    }
+    const std::string json = f.json();
+    CAPTURE(json);
+    const auto at = [&](const char* name) { return json.find(std::string("{\"name\":\"") + name); };
+    CHECK(at("d.log") < at("b.log"));
+    CHECK(at("b.log") < at("a.log"));
+    CHECK(at("a.log") < at("c.log"));
+    CHECK(contains(json,
+                   "\"name\":\"a.log\",\"lines\":1,\"bytes\":10,\"annotated\":0,\"errors\":0,"
+                   "\"more\":0,\"failed\":false,\"first\":null,\"last\":null}"));
+  }
+
+  TEST_CASE("times without a zone are read in the report's zone, and printed with its offset") {
+    Fixture f;
+    f.summary.set_time_zone(seoul());
+    f.summary.begin_file("json.log");  // a JSON logger writes UTC
+    f.record(1, "{\"ts\":\"2026-11-28T00:00:01Z\",\"msg\":\"x\"}", {"131"});
+    f.summary.begin_file("py.log");  // Python's logging writes the local time, without a zone
+    f.record(1, "2026-11-28 09:00:01,250 ERROR", {"131"});
+    const std::string json = f.json();
+    CAPTURE(json);
+    CHECK(contains(json, "\"time_zone\":\"Asia/Seoul\""));
+    CHECK(contains(json,
+                   "\"first\":{\"file\":\"json.log\",\"line\":1,"
+                   "\"time\":\"2026-11-28T09:00:01+09:00\"},"
+                   "\"last\":{\"file\":\"py.log\",\"line\":1,"
+                   "\"time\":\"2026-11-28T09:00:01+09:00\"}}"));
+    CHECK(contains(json,
+                   "\"start\":\"2026-11-28T09:00:01+09:00\","
+                   "\"end\":\"2026-11-28T09:00:02+09:00\",\"untimed\":0,\"lines\":[2],"));
+    const std::string text = f.text();
+    CAPTURE(text);
+    CHECK(contains(text,
+                   "   131  json.log:1 (2026-11-28 09:00:01+09:00)  "
+                   "py.log:1 (2026-11-28 09:00:01+09:00)\n"));
+    CHECK(contains(text, "2026-11-28 09:00:01+09:00 .. 2026-11-28 09:00:02+09:00\n"));
   }
 
   TEST_CASE("unknown codes have their own section") {
@@ -267,24 +385,26 @@ TEST_SUITE("summary") {
     f.summary.end_file(2, 50, false);
     CHECK(f.json() ==
           "{\"lines\":2,\"bytes\":50,\"files_failed\":0,\"annotated\":2,\"errors\":3,\"more\":1,"
-          "\"untimed\":1,"
+          "\"untimed\":1,\"time_zone\":\"UTC\","
           "\"by_code\":{\"103\":1,\"5000\":1},"
           "\"by_category\":{\"Order / Balance\":1,\"unknown\":1},"
           "\"unknown\":{\"5000\":1},"
           "\"files\":[{\"name\":\"a\\\"b.log\",\"lines\":2,\"bytes\":50,\"annotated\":2,"
-          "\"errors\":3,\"more\":1,\"failed\":false}],"
+          "\"errors\":3,\"more\":1,\"failed\":false,\"first\":\"2026-11-20T09:15:02+00:00\","
+          "\"last\":\"2026-11-20T09:15:02+00:00\"}],"
           "\"codes\":["
           "{\"code\":\"103\",\"known\":true,\"category\":\"Order / Balance\","
           "\"meaning\":\"Lack of balance\",\"advice\":\"check-funds\",\"retry\":false,"
           "\"count\":1,"
-          "\"first\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02Z\"},"
-          "\"last\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02Z\"}},"
+          "\"first\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02+00:00\"},"
+          "\"last\":{\"file\":\"a\\\"b.log\",\"line\":1,\"time\":\"2026-11-20T09:15:02+00:00\"}},"
           "{\"code\":\"5000\",\"known\":false,\"category\":\"unknown\","
           "\"meaning\":\"not in the code table\",\"advice\":null,\"retry\":null,\"count\":1,"
           "\"first\":{\"file\":\"a\\\"b.log\",\"line\":2,\"time\":null},"
           "\"last\":{\"file\":\"a\\\"b.log\",\"line\":2,\"time\":null}}],"
           "\"timeline\":{\"bucket_seconds\":1,\"bucket\":\"1s\","
-          "\"start\":\"2026-11-20T09:15:02Z\",\"end\":\"2026-11-20T09:15:03Z\",\"untimed\":1,"
+          "\"start\":\"2026-11-20T09:15:02+00:00\",\"end\":\"2026-11-20T09:15:03+00:00\","
+          "\"untimed\":1,"
           "\"lines\":[1],\"categories\":{\"Order / Balance\":[1],\"unknown\":[0]}}}\n");
   }
 
@@ -292,7 +412,8 @@ TEST_SUITE("summary") {
     Fixture f;
     CHECK(f.json() ==
           "{\"lines\":0,\"bytes\":0,\"files_failed\":0,\"annotated\":0,\"errors\":0,\"more\":0,"
-          "\"untimed\":0,\"by_code\":{},\"by_category\":{},\"unknown\":{},\"files\":[],"
+          "\"untimed\":0,\"time_zone\":\"UTC\",\"by_code\":{},\"by_category\":{},\"unknown\":{},"
+          "\"files\":[],"
           "\"codes\":[],\"timeline\":null}\n");
     CHECK(f.text() ==
           "coinone-annotate summary\n"
@@ -338,7 +459,7 @@ TEST_SUITE("summary") {
     CHECK(contains(text, "  all annotated lines   │█" + std::string(23, ' ') + "▄│ 3\n"));
     CHECK(contains(text, "  V2 Nonce / Signature  │█" + std::string(24, ' ') + "│ 2\n"));
     CHECK(contains(text, "  Order / Balance       │" + std::string(24, ' ') + "█│ 1\n"));
-    CHECK(contains(text, "2026-11-20 09:00:00Z .. 2026-11-20 21:30:00Z\n"));
+    CHECK(contains(text, "2026-11-20 09:00:00+00:00 .. 2026-11-20 21:30:00+00:00\n"));
     CHECK(contains(text, "  1 annotated line without a leading timestamp not shown\n"));
   }
 
@@ -347,7 +468,7 @@ TEST_SUITE("summary") {
     // One error a second for 70,000 seconds: 140,000 cells at one-second slots (two rows).
     const uint64_t kLines = 70'000;
     for (uint64_t i = 0; i < kLines; ++i) {
-      const std::string line = format_timestamp(kNineFifteen + static_cast<int64_t>(i));
+      const std::string line = format_timestamp(kNineFifteen + static_cast<int64_t>(i), 0);
       f.record(i + 1, line, {"131"});
     }
     const std::string json = f.json();
@@ -365,7 +486,7 @@ TEST_SUITE("summary") {
     Fixture f;
     f.summary.set_syslog_year(SyslogYear{2026});
     f.record(1, "Nov 20 09:15:02 host bot: x", {"103"});
-    CHECK(contains(f.json(), "\"time\":\"2026-11-20T09:15:02Z\""));
+    CHECK(contains(f.json(), "\"time\":\"2026-11-20T09:15:02+00:00\""));
   }
 
   TEST_CASE("format_duration and format_bytes") {
@@ -389,6 +510,7 @@ TEST_SUITE("summary") {
 
   TEST_CASE("golden text report (tests/golden-summary/basic)") {
     Fixture f;
+    f.summary.set_time_zone(seoul());  // as summary.sh runs it: TZ=Asia/Seoul
     const std::string dir = COINONE_TEST_DATA_DIR "/golden-summary/";
     const std::string log = slurp(dir + "basic.log");
     f.summary.begin_file("basic.log");

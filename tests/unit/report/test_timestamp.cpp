@@ -78,7 +78,7 @@ TEST_SUITE("timestamp") {
     // Some year from 2020 to 2100 on a machine with a sane clock; the day is what we gave.
     CHECK(*seen > 1577836800);
     CHECK(*seen < 4102444800);
-    CHECK(format_timestamp(*seen).substr(4) == "-11-20 09:15:02Z");
+    CHECK(format_timestamp(*seen, 0).substr(4) == "-11-20 09:15:02+00:00");
   }
 
   TEST_CASE("logfmt and JSON keys") {
@@ -142,21 +142,79 @@ TEST_SUITE("timestamp") {
           std::optional<int64_t>(1483228800));
   }
 
-  TEST_CASE("format_timestamp") {
+  TEST_CASE("format_timestamp: the wall clock at an offset, with the offset, never Z") {
     const struct {
       int64_t seconds;
+      int offset;
+      char separator;
       std::string_view text;
     } cases[] = {
-        {0, "1970-01-01 00:00:00Z"},
-        {kNineFifteen, "2026-11-20 09:15:02Z"},
-        {kNineFifteenSeoul, "2026-11-20 00:15:02Z"},
-        {1709251199, "2024-02-29 23:59:59Z"},
-        {946684800, "2000-01-01 00:00:00Z"},
-        {-1, "1969-12-31 23:59:59Z"},
+        {0, 0, ' ', "1970-01-01 00:00:00+00:00"},
+        {kNineFifteen, 0, ' ', "2026-11-20 09:15:02+00:00"},
+        {kNineFifteenSeoul, 0, ' ', "2026-11-20 00:15:02+00:00"},
+        {kNineFifteenSeoul, 9 * 3600, ' ', "2026-11-20 09:15:02+09:00"},
+        {kNineFifteenSeoul, 9 * 3600, 'T', "2026-11-20T09:15:02+09:00"},
+        {kNineFifteen, -(5 * 3600 + 30 * 60), 'T', "2026-11-20T03:45:02-05:30"},
+        {kNineFifteen, 14 * 3600, ' ', "2026-11-20 23:15:02+14:00"},
+        {kNineFifteen, 15 * 3600, ' ', "2026-11-21 00:15:02+15:00"},  // across midnight
+        {1709251199, 0, ' ', "2024-02-29 23:59:59+00:00"},
+        {946684800, -3600, ' ', "1999-12-31 23:00:00-01:00"},
+        {-1, 0, ' ', "1969-12-31 23:59:59+00:00"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.seconds);
-      CHECK(format_timestamp(c.seconds) == c.text);
+      CAPTURE(c.offset);
+      CHECK(format_timestamp(c.seconds, c.offset, c.separator) == c.text);
+    }
+  }
+
+  TEST_CASE("read_leading_time says whether the line gave a zone") {
+    const struct {
+      std::string_view line;
+      int64_t seconds;
+      bool zoned;
+    } cases[] = {
+        {"2026-11-20T09:15:02Z x", kNineFifteen, true},
+        {"2026-11-20T09:15:02+09:00 x", kNineFifteenSeoul, true},
+        {"2026-11-20T09:15:02+0000 x", kNineFifteen, true},
+        {"2026-11-20 09:15:02,114 ERROR", kNineFifteen, false},
+        {"2026-11-20 09:15:02,114-bot", kNineFifteen, false},
+        {"Nov 20 09:15:02 host", kNineFifteen, false},
+        {"time=\"2026-11-20 09:15:02\"", kNineFifteen, false},
+        {"{\"ts\":\"2026-11-20T09:15:02\"}", kNineFifteen, false},
+        {"{\"ts\":1795166102}", kNineFifteen, true},  // epoch seconds are UTC
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.line);
+      const auto time = read_leading_time(c.line, SyslogYear{2026});
+      REQUIRE(time.has_value());
+      CHECK(time->seconds == c.seconds);
+      CHECK(time->zoned == c.zoned);
+    }
+    CHECK_FALSE(read_leading_time("no time").has_value());
+  }
+
+  TEST_CASE("a zone reads only the times that carry none") {
+    std::string error;
+    const auto seoul = TimeZone::locate("Asia/Seoul", error);
+    INFO(error);
+    REQUIRE(seoul.has_value());
+    const struct {
+      std::string_view line;
+      std::optional<int64_t> expected;
+    } cases[] = {
+        {"2026-11-20 09:15:02,114 ERROR", kNineFifteenSeoul},  // Python, local time
+        {"Nov 20 09:15:02 host bot", kNineFifteenSeoul},       // syslog, local time
+        {"2026-11-20T09:15:02Z", kNineFifteen},                // UTC stays UTC
+        {"2026-11-20T09:15:02-05:30", kNineFifteen + 5 * 3600 + 30 * 60},
+        {"{\"ts\":1795166102}", kNineFifteen},
+        {"no time", std::nullopt},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.line);
+      CHECK(leading_timestamp(c.line, *seoul, SyslogYear{2026}) == c.expected);
+      CHECK(leading_timestamp(c.line, TimeZone(), SyslogYear{2026}) ==
+            leading_timestamp(c.line, SyslogYear{2026}));  // UTC: as before
     }
   }
 
