@@ -80,7 +80,7 @@ void Summary::record(uint64_t line_number, std::string_view line, const Verdict&
 // First and last seen by time (see the top of summary.h): a timed sighting takes the place of an
 // untimed one, an untimed one never that of a timed one; ties keep reading order.
 void Summary::place_in_time(const Place& here, CodeStats& stats) {
-  if (here.time ? !stats.first.time || *here.time < *stats.first.time : false) stats.first = here;
+  if (here.time && (!stats.first.time || *here.time < *stats.first.time)) stats.first = here;
   if (here.time ? !stats.last.time || *here.time >= *stats.last.time : !stats.last.time)
     stats.last = here;
 }

@@ -36,7 +36,8 @@
 // never seen with one, in reading order. Timestamps without a zone are read in the summary's
 // TimeZone (set_time_zone; --tz, else the machine's zone), and every time the report prints
 // carries that zone's offset ("2026-11-20 09:15:02+09:00"). The files are listed by the time
-// of their earliest annotated line; those without one follow, in reading order.
+// of their earliest annotated line; those without one follow, in reading order. The timeline's
+// buckets stay aligned on UTC (timeline.h): in Seoul a day column starts at 09:00.
 //
 // The recording is in summary.cpp, the two renderings in summary_text.cpp and summary_json.cpp.
 //
