@@ -66,8 +66,8 @@ SearchResult Searcher::search(Source& source) {
     source.checkpoint(ahead_.block.size() + buffer_->pending().size() + (held_cr_ ? 1 : 0));
     if (options_.between_reads) options_.between_reads();
     ReadResult read = buffer_->fill(source);
+    announce_mirror();  // also after a read of nothing: fill() may have moved the pending bytes
     if (read.wake) continue;
-    if (read.size > 0) announce_mirror();
     result_.bytes += read.size;
     if (read.error != 0 || !read.message.empty()) {
       result_.read_failed = true;

@@ -36,6 +36,12 @@ for name in one second short; do
     "$({ dd bs=1000 count=1 of=/dev/null status=none; "$bin"; } <"$f" | cat | cmp - <(tail -c +1001 "$f" | "$bin") && echo same)" same
 done
 
+# A last line of 100 KB without a newline, after 4 MB of lines: it is moved to the front of the
+# read buffer by the read that finds the end of the file, and must not be spliced from where
+# its bytes were before.
+{ seq -f 'line %g ok' 1 300000; head -c 100000 /dev/zero | tr '\0' y; } >"$work/last.log"
+expect "a long last line without a newline" "$("$bin" "$work/last.log" | cat | cmp - "$work/last.log" && echo same)" same
+
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
   strace -f -e trace=splice -o "$work/trace" "$bin" "$work/one.log" | cat >/dev/null
   expect "splice used from a file to a pipe" "$(grep -c 'splice(' "$work/trace" | awk '$1 > 0 {print "yes"}')" yes
