@@ -11,9 +11,12 @@
 # (ANNOTATE=cat tries the script without the filter).
 #
 # What it does:
-#   1. makes, unless already there at the right size, a 1% and a 50% error corpus of --size MiB
-#      (make_corpus, seed 42) and, unless --no-long, one single line of --long-size MiB
-#      (make_corpus --long-line), and reads them once so they are in the page cache;
+#   1. makes, unless already there at the right size, four corpora of --size MiB (make_corpus,
+#      seed 42): 1% and 50% error lines; 50% error lines with short lines (--mix short, at most
+#      128 bytes a line on average); and 1% error lines in a second mix (--mix second: other line
+#      shapes and lengths, 35% success lines carrying error code 0). Unless --no-long, also one
+#      single line of --long-size MiB (make_corpus --long-line). It reads them once so they are
+#      in the page cache;
 #   2. for each corpus runs five commands round-robin, --rounds times each, through bash -c,
 #      timing the wall clock of each run:
 #        cat FILE | wc -c                                     read baseline
@@ -21,8 +24,10 @@
 #        rg --passthru -N 'error_?[cC]ode' FILE | wc -c       ripgrep doing a similar pass-through
 #        cat FILE | cat | wc -c                               pipe baseline
 #        cat FILE | $ANNOTATE | wc -c                         the filter, stdin path
-#      and prints per corpus a table of median throughput in MB/s (1 MB = 10^6 bytes) and the
-#      ratios annotate/cat, annotate/rg and stdin-annotate/(cat|cat);
+#      and prints per corpus a table of median throughput in MB/s (1 MB = 10^6 bytes), the
+#      ratios annotate/cat, annotate/rg and stdin-annotate/(cat|cat), the average line length
+#      and the annotated lines per second of `$ANNOTATE FILE | wc -c` (annotated lines, counted
+#      once with grep -c '[coinone ', over its median wall time);
 #   3. prints the peak RSS of `$ANNOTATE FILE > /dev/null` for each corpus and the long line
 #      (GNU time -v, "Maximum resident set size"), in MiB;
 #   4. checks that every run of the filter wrote at least as many bytes as it read, and counts the
@@ -115,6 +120,8 @@ corpus_bytes=$((size_mib * 1048576))
 long_bytes=$((long_mib * 1048576))
 corpus1=$bench_dir/corpus-err1-${size_mib}MiB-seed$seed.log
 corpus50=$bench_dir/corpus-err50-${size_mib}MiB-seed$seed.log
+corpus_short=$bench_dir/corpus-short-err50-${size_mib}MiB-seed$seed.log
+corpus_second=$bench_dir/corpus-second-err1-${size_mib}MiB-seed$seed.log
 longfile=$bench_dir/longline-${long_mib}MiB-seed$seed.log
 
 tmp_files=()
@@ -143,10 +150,12 @@ ensure_corpus() {  # ensure_corpus FILE BYTES MAKE_CORPUS-ARGS...
 
 ensure_corpus "$corpus1" "$corpus_bytes" --error-rate 0.01 --seed "$seed"
 ensure_corpus "$corpus50" "$corpus_bytes" --error-rate 0.5 --seed "$seed"
+ensure_corpus "$corpus_short" "$corpus_bytes" --mix short --error-rate 0.5 --seed "$seed"
+ensure_corpus "$corpus_second" "$corpus_bytes" --mix second --error-rate 0.01 --seed "$seed"
 ((do_long == 0)) || ensure_corpus "$longfile" "$long_bytes" --long-line --seed "$seed"
 
 note "warming the page cache"
-cat -- "$corpus1" "$corpus50" >/dev/null
+cat -- "$corpus1" "$corpus50" "$corpus_short" "$corpus_second" >/dev/null
 ((do_long == 0)) || cat -- "$longfile" >/dev/null
 
 # --- timing ------------------------------------------------------------------------------------
@@ -221,6 +230,20 @@ print(f"| annotate FILE / cat FILE | {rate['ann'] / rate['cat']:.2f} |")
 print(f"| annotate FILE / rg --passthru | {rate['ann'] / rate['rg']:.2f} |")
 print(f"| cat FILE \\| annotate / cat FILE \\| cat | {rate['stdin'] / rate['catcat']:.2f} |")
 print()
+# Annotated lines, counted once, over the median wall time of the file path.
+count = subprocess.run(["bash", "-o", "pipefail", "-c",
+                        f"{a} {f} | grep -c -F '[coinone '; exit ${{PIPESTATUS[0]}}"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+annotated = int(count.stdout.split()[0]) if count.stdout.split() else 0
+if count.returncode != 0:
+    failures.append(f"counting annotated lines: exit {count.returncode}")
+with open(path, "rb") as fh:
+    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+print(f"- {lines:,} lines, {size / max(lines, 1):.1f} bytes a line on average; "
+      f"{annotated:,} annotated ({100 * annotated / max(lines, 1):.1f}%)")
+print(f"- annotated lines per second (`{name} FILE \\| wc -c`, median): "
+      f"{annotated / med['ann']:,.0f}")
+print()
 if failures:
     print(f"**{label}: {len(failures)} check(s) failed:**\n")
     for msg in failures[:20]:
@@ -240,12 +263,14 @@ version=$("$annotate" --version 2>/dev/null </dev/null | head -n 1) || true
 [[ -z $version ]] || echo "- version: $version"
 echo "- ripgrep: $(rg --version | head -n 1)"
 echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown CPU), $(uname -sr)"
-echo "- corpora: \`$corpus1\`, \`$corpus50\` (make_corpus --seed $seed), page cache warm"
+echo "- corpora: \`$corpus1\`, \`$corpus50\`, \`$corpus_short\`, \`$corpus_second\` (make_corpus --seed $seed), page cache warm"
 echo "- MB/s is 10^6 bytes of input per second of wall time, from the median of $rounds runs"
 echo
 
 python3 -c "$timer_py" "1% error lines" "$corpus1" "$rounds" "$annotate" || status=1
 python3 -c "$timer_py" "50% error lines" "$corpus50" "$rounds" "$annotate" || status=1
+python3 -c "$timer_py" "50% error lines, short lines (--mix short)" "$corpus_short" "$rounds" "$annotate" || status=1
+python3 -c "$timer_py" "1% error lines, second mix (--mix second)" "$corpus_second" "$rounds" "$annotate" || status=1
 
 # --- peak RSS ----------------------------------------------------------------------------------
 echo "### Peak RSS of \`\$ANNOTATE FILE > /dev/null\`"

@@ -1,5 +1,6 @@
 #include "coinone_annotate/base/syscalls.h"
 
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -8,7 +9,7 @@
 namespace coinone::sys {
 
 const Table& real_table() {
-  static const Table kReal{&::read, &::write, &::writev, &::poll, &::pread, &::pwrite};
+  static const Table kReal{&::read, &::write, &::writev, &::poll, &::pread, &::pwrite, &::splice};
   return kReal;
 }
 

@@ -19,6 +19,7 @@ ReadResult PrefixedSource::read(std::span<char> buffer) {
     return ReadResult{n, 0, {}};
   }
   if (end_) return *end_;  // the peek already saw the end: never read raw again
+  from_raw_ = true;
   return raw_->read(buffer);
 }
 

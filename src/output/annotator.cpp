@@ -177,15 +177,12 @@ std::string Annotator::render_json(const CodeEntry* entry, std::string_view digi
   return out;
 }
 
+std::string Annotator::render_more(size_t more) const {
+  return with_space(colorize(fmt::format("[coinone +{} more]", more), "2"));
+}
+
 void Annotator::append_text(const Verdict& verdict, std::string& out) const {
-  for (const ShownCode& shown : verdict.shown) {
-    if (shown.entry != nullptr)
-      out += text_[static_cast<size_t>(shown.entry - table_->entries().data())];
-    else
-      out += render_unknown(shown.digits);
-  }
-  if (verdict.more != 0)
-    out += with_space(colorize(fmt::format("[coinone +{} more]", verdict.more), "2"));
+  write_text(verdict, [&out](std::string_view piece) { out += piece; });
 }
 
 void Annotator::append_json_member(const Verdict& verdict, std::string& out) const {

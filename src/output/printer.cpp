@@ -231,9 +231,8 @@ void Printer::write_annotated(std::string_view content, bool borrowed, std::stri
     out_.write(scratch_);
     write_content(content.substr(close), borrowed);
   } else {
-    annotator_->append_text(verdict, scratch_);
     write_content(content, borrowed);
-    out_.write(scratch_);
+    annotator_->write_text(verdict, [this](std::string_view piece) { out_.write(piece); });
   }
   end_output_line(terminator);
 }

@@ -60,21 +60,23 @@ void ScanHelper::loop() {
 
 void ScanHelper::scan(std::string_view block) {
   size_t used = 0;
-  matcher_.for_each_annotated_line(
-      block, findings_,
-      [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
-          const Verdict& verdict) {
-        if (used == lines_.size()) lines_.emplace_back();
-        DeferredLine& line = lines_[used++];
-        line.start = start;
-        line.end = end;
-        line.content_size = content.size();
-        line.terminator = terminator;
-        line.codes.resize(verdict.shown.size());
-        for (size_t i = 0; i < verdict.shown.size(); ++i)
-          line.codes[i] = {std::string(verdict.shown[i].digits), verdict.shown[i].entry};
-        line.more = verdict.more;
-      });
+  matcher_.for_each_annotated_line(block, findings_,
+                                   [&](size_t start, size_t end, std::string_view content,
+                                       std::string_view terminator, const Verdict& verdict) {
+                                     if (used == lines_.size()) lines_.emplace_back();
+                                     DeferredLine& line = lines_[used++];
+                                     line.start = start;
+                                     line.end = end;
+                                     line.content_size = content.size();
+                                     line.terminator = terminator;
+                                     line.codes.resize(verdict.shown.size());
+                                     for (size_t i = 0; i < verdict.shown.size();
+                                          ++i) {  // into the strings kept from before
+                                       line.codes[i].first.assign(verdict.shown[i].digits);
+                                       line.codes[i].second = verdict.shown[i].entry;
+                                     }
+                                     line.more = verdict.more;
+                                   });
   lines_.resize(used);
 }
 

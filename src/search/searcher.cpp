@@ -66,6 +66,7 @@ SearchResult Searcher::search(Source& source) {
     source.checkpoint(ahead_.block.size() + buffer_->pending().size() + (held_cr_ ? 1 : 0));
     if (options_.between_reads) options_.between_reads();
     ReadResult read = buffer_->fill(source);
+    announce_mirror();  // also after a read of nothing: fill() may have moved the pending bytes
     if (read.wake) continue;
     result_.bytes += read.size;
     if (read.error != 0 || !read.message.empty()) {
@@ -90,9 +91,24 @@ SearchResult Searcher::search(Source& source) {
     process_pending();
   }
   drain();
+  // Spans still held may be spliced from the source's file, which closes after this: out now.
+  if (mirrored_) {
+    sink_.flush();
+    sink_.forget_mirrors();
+    mirrored_ = false;
+  }
   result_.unwritten = unwritten;
   result_.output_failed = sink_.failed();
   return result_;
+}
+
+// Tells the sink which bytes of the read buffer are also bytes of the source's file.
+void Searcher::announce_mirror() {
+  const LineBuffer::Mirror mirror = buffer_->mirrored();
+  sink_.mirror(buffer_->memory(), -1, 0);  // what it knew of this buffer is out of date
+  if (mirror.origin.fd < 0) return;
+  sink_.mirror(mirror.bytes, mirror.origin.fd, mirror.origin.offset);
+  mirrored_ = true;
 }
 
 // Hands over every complete line in the buffer; a full buffer without one becomes a piece.
@@ -120,6 +136,7 @@ void Searcher::process_pending() {
   if (handed_over) {  // the helper scans this buffer: read on in the other one
     buffer_->move_pending_to(*spare_);
     std::swap(buffer_, spare_);
+    announce_mirror();
   } else if (buffer_->full()) {  // one line fills the whole buffer: stream it
     drain();
     stream_piece(pending);

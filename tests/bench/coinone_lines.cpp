@@ -6,8 +6,11 @@ namespace corpus {
 
 const Code& Generator::error_code() {
   if (rng_.one_in(40) || codes_.empty()) return unknown_;
-  if (!common_.empty() && rng_.one_in(2)) return common_[rng_.below(common_.size())];
-  return codes_[rng_.below(codes_.size())];
+  const Code& code = !common_.empty() && rng_.one_in(2) ? common_[rng_.below(common_.size())]
+                                                        : codes_[rng_.below(codes_.size())];
+  if (mix_ != Mix::kShort) return code;
+  short_ = {code.code, code.msg.substr(0, 8)};  // the short mix's messages are cut short
+  return short_;
 }
 
 // Every shape names coinone in lower case, so an unknown code still has its context.

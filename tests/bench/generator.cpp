@@ -9,11 +9,12 @@
 namespace corpus {
 
 Generator::Generator(uint64_t seed, std::vector<Code> codes, uint64_t error_threshold,
-                     uint64_t success_threshold)
+                     uint64_t success_threshold, Mix mix)
     : rng_(seed),
       codes_(std::move(codes)),
       error_threshold_(error_threshold),
-      success_threshold_(success_threshold) {
+      success_threshold_(success_threshold),
+      mix_(mix) {
   for (const unsigned c : kCommonCodes)
     for (const Code& code : codes_)
       if (code.code == c) common_.push_back(code);
@@ -79,10 +80,21 @@ void Generator::tick() {
   t_ = civil_from_ms(ms_);
 }
 
-// Target length of a line without its newline: 84-162 mostly (triangular, mean 123), and one
-// line in 12 is 200-299. Lines whose text is longer keep it, which brings the average line,
-// newline included, to about 150 bytes.
+// Target length of a line without its newline. Standard: 84-162 mostly (triangular, mean 123),
+// and one line in 12 is 200-299. Lines whose text is longer keep it, which brings the average
+// line, newline included, to about 150 bytes. Short: 40-96 (mean 68), one in 25 120-179.
+// Second: 30-148 (mean 89), one in six 300-1499.
 std::size_t Generator::target() {
+  switch (mix_) {
+    case Mix::kShort:
+      if (rng_.one_in(25)) return static_cast<std::size_t>(rng_.between(120, 179));
+      return static_cast<std::size_t>(40 + rng_.below(29) + rng_.below(29));
+    case Mix::kSecond:
+      if (rng_.one_in(6)) return static_cast<std::size_t>(rng_.between(300, 1499));
+      return static_cast<std::size_t>(30 + rng_.below(60) + rng_.below(60));
+    case Mix::kStandard:
+      break;
+  }
   if (rng_.one_in(12)) return static_cast<std::size_t>(rng_.between(200, 299));
   return static_cast<std::size_t>(84 + rng_.below(40) + rng_.below(40));
 }
@@ -98,17 +110,32 @@ void Generator::one_line() {
   }
 }
 
+// The short mix's prefixes have the time of day without the date, and its JSON lines no logger.
 void Generator::py_prefix(std::string_view level, std::string_view logger) {
-  line_.ts_python(t_).ch(' ').add(level).ch(' ').add(logger).add(": ");
+  if (mix_ == Mix::kShort)
+    line_.ts_clock(t_);
+  else
+    line_.ts_python(t_);
+  line_.ch(' ').add(level).ch(' ').add(logger).add(": ");
 }
 
 void Generator::json_prefix(std::string_view level, std::string_view logger, std::string_view msg) {
-  line_.add(R"({"ts":")").ts_iso(t_).add(R"(","level":")").add(level).add(R"(","logger":")");
-  line_.add(logger).add(R"(","msg":")").add(msg).ch('"');
+  if (mix_ == Mix::kShort) {
+    line_.add(R"({"ts":")").ts_clock(t_).add(R"(","level":")").add(level);
+  } else {
+    line_.add(R"({"ts":")").ts_iso(t_).add(R"(","level":")").add(level);
+    line_.add(R"(","logger":")").add(logger);
+  }
+  line_.add(R"(","msg":")").add(msg).ch('"');
 }
 
 void Generator::logfmt_prefix(std::string_view level, std::string_view msg) {
-  line_.add("ts=").ts_iso(t_).add(" level=").add(level).add(" msg=");
+  line_.add("ts=");
+  if (mix_ == Mix::kShort)
+    line_.ts_clock(t_);
+  else
+    line_.ts_iso(t_);
+  line_.add(" level=").add(level).add(" msg=");
   if (msg.find(' ') != std::string_view::npos) {
     line_.ch('"').add(msg).ch('"');
   } else {
@@ -123,6 +150,22 @@ void Generator::end_json(std::size_t target, std::string_view closer) {
 
 void Generator::ordinary() {
   const uint64_t r = rng_.below(100);
+  if (mix_ == Mix::kSecond) {  // fewer Python lines, more JSON and access lines, tracebacks
+    if (r < 15) {
+      python_line();
+    } else if (r < 45) {
+      json_line();
+    } else if (r < 55) {
+      logfmt_line();
+    } else if (r < 82) {
+      access_line();
+    } else if (r < 90) {
+      other_exchange_line();
+    } else {
+      traceback_lines();
+    }
+    return;
+  }
   if (r < 40) {
     python_line();
   } else if (r < 64) {

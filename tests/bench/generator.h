@@ -6,7 +6,8 @@
 //   generator.cpp      the two writers, the clock, target lengths, the choice of kind, and the
 //                      prefixes and padded ends that every kind shares
 //   bot_lines.cpp      a trading bot's own lines (Python logging, JSON lines, logfmt)
-//   other_lines.cpp    access-log lines and other exchanges' (Binance, Upbit) error bodies
+//   other_lines.cpp    access-log lines, other exchanges' (Binance, Upbit) error bodies and
+//                      Python tracebacks
 //   coinone_lines.cpp  Coinone API responses: errors in eleven shapes, successes with code 0
 //
 // Every draw comes from the one Rng in a fixed order, so the same seed, codes and thresholds give
@@ -27,11 +28,20 @@
 
 namespace corpus {
 
+// The mix of line kinds and lengths (make_corpus --mix).
+//   kStandard  the benchmark's corpus: lines of about 150 bytes on average
+//   kShort     the same kinds, padded to shorter targets, with the time of day alone in the
+//              prefixes, no logger in JSON lines and error messages cut to 8 bytes: at most
+//              128 bytes a line on average, also with half the lines Coinone errors
+//   kSecond    another mix: more access and JSON lines, Python tracebacks (runs of short
+//              lines), and one line in six 300 to 1500 bytes long
+enum class Mix { kStandard, kShort, kSecond };
+
 class Generator {
  public:
   // The thresholds are the error and success rates times kTwo53.
   Generator(uint64_t seed, std::vector<Code> codes, uint64_t error_threshold,
-            uint64_t success_threshold);
+            uint64_t success_threshold, Mix mix = Mix::kStandard);
 
   // Writes exactly `size` bytes of newline-terminated lines.
   void write_lines(Output& out, uint64_t size);
@@ -71,6 +81,7 @@ class Generator {
 
   // other_lines.cpp
   void access_line();
+  void traceback_lines();
   void other_exchange_line();
   void other_body(bool binance, const OtherError& e);
 
@@ -83,6 +94,7 @@ class Generator {
   std::vector<Code> codes_;
   std::vector<Code> common_;
   Code unknown_{kUnknownCode, kUnknownTail};
+  Code short_{};  // the short mix's code of the line being made, its message cut
 
  public:
   // How many error lines carry each code: the oracle for the --summary=json test.
@@ -91,6 +103,7 @@ class Generator {
  private:
   uint64_t error_threshold_;
   uint64_t success_threshold_;
+  Mix mix_;
   int64_t ms_ = 0;
   CivilTime t_{};
   uint64_t seq_ = 0;

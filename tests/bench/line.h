@@ -93,6 +93,8 @@ class Line {
   Line& ts_python(const CivilTime& t) {
     return date(t, '-').ch(' ').clock(t).ch(',').zpad(t.millis, 3);
   }
+  // 09:15:02.114 (the short mix's prefixes)
+  Line& ts_clock(const CivilTime& t) { return clock(t).ch('.').zpad(t.millis, 3); }
   // 2026-11-20T09:15:02.114Z (JSON, logfmt, Node)
   Line& ts_iso(const CivilTime& t) {
     return date(t, '-').ch('T').clock(t).ch('.').zpad(t.millis, 3).ch('Z');

@@ -2,7 +2,7 @@
 // of coinone-annotate (scripts/bench.sh).
 //
 //   make_corpus --size BYTES [--error-rate 0.01] [--success-rate 0.17] [--seed 42]
-//               [--long-line] [-o FILE]
+//               [--mix standard|short|second] [--long-line] [-o FILE]
 //
 // Normal mode writes exactly BYTES bytes of newline-terminated lines (80-300 bytes, about 150 on
 // average) mixing Python logging text, JSON lines, logfmt and HTTP access-log lines, with
@@ -10,6 +10,12 @@
 // (error_code / errorCode in JSON, escaped JSON, Python, logfmt, Node, Ruby, Go and Java shapes),
 // about success-rate carry a success response with error code 0, and the rest are ordinary bot
 // lines, other exchanges' error bodies (Binance, Upbit) and access-log lines.
+//
+// --mix short pads the same kinds of lines to shorter lengths: at most 128 bytes a line on
+// average (about 80 at 1% errors, about 110 at 50%), where the cost per annotated line weighs
+// most. --mix second is another mix for the pass-through benchmark: more access and JSON lines,
+// Python tracebacks (runs of short lines), one line in six 300-1500 bytes long, and by default
+// 35% success lines carrying error code 0.
 //
 // --long-line writes one single line of exactly BYTES bytes with no newline: filler text ending
 // with {"result":"error","error_code":"103"}.
@@ -47,18 +53,23 @@ using corpus::Code;
 using corpus::Generator;
 using corpus::kLongLineTail;
 using corpus::kTwo53;
+using corpus::Mix;
 using corpus::Output;
 using corpus::table_codes;
 
 // Command line.
 constexpr std::string_view kUsage =
     "usage: make_corpus --size BYTES [--error-rate 0.01] [--success-rate 0.17] [--seed 42]\n"
-    "                   [--long-line] [-o FILE]\n"
+    "                   [--mix standard|short|second] [--long-line] [-o FILE]\n"
     "\n"
     "  --size BYTES        exact output size; K, M, G suffixes mean KiB, MiB, GiB\n"
     "  --error-rate R      share of lines with a Coinone error code (default 0.01)\n"
-    "  --success-rate R    share of lines with a success response, error code 0 (default 0.17;\n"
-    "                      lowered to 1 - error-rate when the two add up to more than 1)\n"
+    "  --success-rate R    share of lines with a success response, error code 0 (default 0.17,\n"
+    "                      0.35 with --mix second; lowered to 1 - error-rate when the two add\n"
+    "                      up to more than 1)\n"
+    "  --mix M             standard (default, about 150 bytes a line), short (at most 128 bytes\n"
+    "                      a line on average) or second (more access and JSON lines, tracebacks,\n"
+    "                      one line in six 300-1500 bytes)\n"
     "  --seed N            PRNG seed (default 42); same arguments give the same bytes\n"
     "  --long-line         one line of BYTES bytes, no newline, ending with\n"
     "                      {\"result\":\"error\",\"error_code\":\"103\"}\n"
@@ -108,9 +119,10 @@ int main(int argc, char** argv) {
   bool have_size = false;
   uint64_t size = 0;
   double error_rate = 0.01;
-  double success_rate = 0.17;
+  double success_rate = -1.0;  // not given: the mix's default
   uint64_t seed = 42;
   bool long_line = false;
+  Mix mix = Mix::kStandard;
   std::string output;
   std::string counts_path;
 
@@ -134,6 +146,17 @@ int main(int argc, char** argv) {
       const std::string v = value();
       const auto r = std::from_chars(v.data(), v.data() + v.size(), seed);
       if (r.ec != std::errc{} || r.ptr != v.data() + v.size()) usage_error("bad --seed: " + v);
+    } else if (arg == "--mix") {
+      const std::string v = value();
+      if (v == "standard") {
+        mix = Mix::kStandard;
+      } else if (v == "short") {
+        mix = Mix::kShort;
+      } else if (v == "second") {
+        mix = Mix::kSecond;
+      } else {
+        usage_error("bad --mix (want standard, short or second): " + v);
+      }
     } else if (arg == "--long-line") {
       long_line = true;
     } else if (arg == "--counts") {
@@ -145,6 +168,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!have_size) usage_error("--size is required");
+  if (success_rate < 0.0) success_rate = mix == Mix::kSecond ? 0.35 : 0.17;
   if (success_rate > 1.0 - error_rate) success_rate = 1.0 - error_rate;
   if (long_line && size < kLongLineTail.size() + 1)
     usage_error("--size must be at least " + std::to_string(kLongLineTail.size() + 1) +
@@ -164,7 +188,7 @@ int main(int argc, char** argv) {
 
   const auto error_threshold = static_cast<uint64_t>(error_rate * kTwo53);
   const auto success_threshold = static_cast<uint64_t>(success_rate * kTwo53);
-  Generator gen(seed, std::move(codes), error_threshold, success_threshold);
+  Generator gen(seed, std::move(codes), error_threshold, success_threshold, mix);
   Output out(f);
   if (long_line) {
     gen.write_long_line(out, size);

@@ -1,5 +1,6 @@
 // Generator (see generator.h): HTTP access-log lines, and other exchanges' (Binance, Upbit)
-// error bodies, whose codes the filter must leave alone.
+// error bodies, whose codes the filter must leave alone, and Python tracebacks (several short
+// lines, the last one naming the exception).
 #include "generator.h"
 
 namespace corpus {
@@ -57,6 +58,27 @@ void Generator::other_body(bool binance, const OtherError& e) {
   } else {
     line_.add(R"({"error":{"name":")").add(e.a).add(R"(","message":")").add(e.b).add(R"("}})");
   }
+}
+
+// A traceback of one to four frames: lines of 20 to 90 bytes without a timestamp.
+void Generator::traceback_lines() {
+  static constexpr std::string_view kFrames[] = {
+      R"(  File "/app/bot/orders.py", line 212, in place_order)"sv,
+      R"(  File "/app/bot/client.py", line 88, in post)"sv,
+      R"(  File "/usr/lib/python3/dist-packages/requests/sessions.py", line 637, in post)"sv,
+      R"(  File "/usr/lib/python3/dist-packages/urllib3/connectionpool.py", line 467, in _make_request)"sv};
+  static constexpr std::string_view kCode[] = {
+      "    resp = self.client.post(path, body)"sv,
+      "    return self.request(\"POST\", url, data=data)"sv,
+      "    raise ReadTimeoutError(self, url, msg)"sv};
+  py_prefix("ERROR", "bot.main");
+  line_.add("unhandled exception in loop tick=").num(tick_).ch('\n');
+  line_.add("Traceback (most recent call last):\n");
+  const uint64_t frames = rng_.between(1, 4);
+  for (uint64_t i = 0; i < frames; ++i) {
+    line_.add(rng_.pick(kFrames)).ch('\n').add(rng_.pick(kCode)).ch('\n');
+  }
+  line_.add("requests.exceptions.").add(rng_.pick(kHttpErrors));
 }
 
 }  // namespace corpus

@@ -1,13 +1,14 @@
 // The system-call seam.
 //
-// Every read, write, pread, pwrite and poll of the program goes through sys::table(), so that
-// tests can inject short reads, EINTR, EAGAIN, EPIPE, ENOSPC and EIO without touching the kernel
-// (the same idea as fmt's FMT_SYSTEM "for testability"). Production code never replaces the
+// Every read, write, pread, pwrite, poll and splice of the program goes through sys::table(), so
+// that tests can inject short reads, EINTR, EAGAIN, EPIPE, ENOSPC and EIO without touching the
+// kernel (the same idea as fmt's FMT_SYSTEM "for testability"). Production code never replaces the
 // table. write_all(), pwrite_all() and pread_exact() are the only loops over short transfers
 // and EINTR: callers do not write their own.
 //
 // Threads: the table is a plain global; tests swap it before running a pipeline, never during.
 #pragma once
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -23,6 +24,8 @@ struct Table {
   int (*poll)(struct pollfd* fds, nfds_t nfds, int timeout_ms);
   ssize_t (*pread)(int fd, void* buf, size_t count, off_t offset);
   ssize_t (*pwrite)(int fd, const void* buf, size_t count, off_t offset);
+  ssize_t (*splice)(int fd_in, loff_t* off_in, int fd_out, loff_t* off_out, size_t len,
+                    unsigned int flags);
 };
 
 // The table in force. Starts as the real system calls.
@@ -46,6 +49,10 @@ inline ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
 }
 inline ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
   return table().pwrite(fd, buf, count, offset);
+}
+inline ssize_t splice(int fd_in, loff_t* off_in, int fd_out, loff_t* off_out, size_t len,
+                      unsigned int flags) {
+  return table().splice(fd_in, off_in, fd_out, off_out, len, flags);
 }
 
 // Writes all `count` bytes, retrying short writes and EINTR. Returns 0, or the errno of the

@@ -39,12 +39,15 @@ class PrefixedSource final : public Source {
   ReadResult read(std::span<char> buffer) override;
   const std::string& name() const override { return raw_->name(); }
   void checkpoint(uint64_t unconsumed) override;
+  // raw's origin after a read from raw; none after a read of the prefix.
+  FileOrigin origin() const override { return from_raw_ ? raw_->origin() : FileOrigin{}; }
 
  private:
   std::unique_ptr<Source> raw_;
   std::string prefix_;
   size_t prefix_begin_ = 0;  // prefix_[prefix_begin_, size) is still to be handed out
   std::optional<ReadResult> end_;
+  bool from_raw_ = false;  // the last read went to raw
 };
 
 }  // namespace coinone

@@ -26,6 +26,14 @@ struct ReadResult {
   bool whole_lines_only = false;
 };
 
+// Where the bytes of a read came from: a regular file's descriptor and the offset of the first
+// byte, so that a writer may move them on from the file (splice) instead of copying them. fd is
+// -1 when they have no such place (a pipe, a decoder, a followed file, replayed bytes).
+struct FileOrigin {
+  int fd = -1;
+  int64_t offset = 0;
+};
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -36,6 +44,8 @@ class Source {
   // The output for every byte returned so far, except the last `unconsumed`, has been written.
   // Sources that keep checkpoints (follow mode) record it; others ignore it.
   virtual void checkpoint(uint64_t unconsumed) { (void)unconsumed; }
+  // The origin of the bytes the last read() returned. Default: none.
+  virtual FileOrigin origin() const { return {}; }
 };
 
 // A source reading a descriptor with read(2).
@@ -49,11 +59,15 @@ class FdSource final : public Source {
 
   ReadResult read(std::span<char> buffer) override;
   const std::string& name() const override { return name_; }
+  // For a regular file, the descriptor and the offset of the last read; else none.
+  FileOrigin origin() const override;
 
  private:
   int fd_;
   std::string name_;
   bool owns_fd_;
+  int64_t offset_ = -1;  // a regular file's offset after the last read; -1: not a regular file
+  int64_t last_read_at_ = 0;
 };
 
 struct OpenResult {

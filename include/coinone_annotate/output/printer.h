@@ -64,6 +64,10 @@ class Printer final : public Sink {
   bool failed() const override {
     return out_.status() != FdWriter::Status::kOk || !spool_lost_.empty();
   }
+  void mirror(std::string_view memory, int fd, int64_t offset) override {
+    out_.mirror(memory, fd, offset);
+  }
+  void forget_mirrors() override { out_.forget_mirrors(); }
   // Why the printer failed, when not because of the output descriptor (see FdWriter).
   const std::string& spool_error() const { return spool_lost_; }
   // A note for the user on how a long line got by (the spool moved to memory, or the line was

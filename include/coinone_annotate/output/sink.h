@@ -10,6 +10,7 @@
 // flush() call, which the searcher makes before every read: a sink may keep them until then
 // instead of copying them (the printer hands them to writev()).
 #pragma once
+#include <cstdint>
 #include <string_view>
 
 #include "coinone_annotate/match/verdict.h"
@@ -32,6 +33,15 @@ class Sink {
   virtual void flush() = 0;
   // True once output has failed; the searcher then stops reading.
   virtual bool failed() const = 0;
+  // The bytes at `memory` (the searcher's read buffer) are also the bytes of the regular file
+  // `fd` from `offset` on (fd -1: no longer, if they were). This holds until mirror() is called
+  // again for memory that overlaps them, or forget_mirrors(). A sink writing to a pipe may then
+  // move passthrough spans that lie inside them from the file (splice) rather than copy them.
+  // Default: ignored.
+  virtual void mirror(std::string_view memory, int fd, int64_t offset) {
+    (void)memory, (void)fd, (void)offset;
+  }
+  virtual void forget_mirrors() {}
 };
 
 }  // namespace coinone

@@ -113,6 +113,7 @@ class Searcher {
   };
 
   void process_pending();
+  void announce_mirror();
   bool scan_block(std::string_view block);
   bool ensure_helper();
   size_t emit_block(std::string_view block);  // returns the annotated lines
@@ -152,6 +153,7 @@ class Searcher {
   size_t front_share_ = 0;                 // of a block, in kShareSteps, scanned by this thread
   size_t annotated_last_block_ = 0;  // the first large block is scanned here: is the log dense?
   Verdict replay_verdict_;
+  bool mirrored_ = false;  // the sink was told of bytes that are also the source's file's
 };
 
 }  // namespace coinone
