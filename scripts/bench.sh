@@ -31,7 +31,8 @@
 #   3. prints the peak RSS of `$ANNOTATE FILE > /dev/null` for each corpus and the long line
 #      (GNU time -v, "Maximum resident set size"), in MiB;
 #   4. checks that every run of the filter wrote at least as many bytes as it read, and counts the
-#      annotated lines ('[coinone ') in the 1% corpus.
+#      annotated lines ('[coinone ') in the 1% corpus;
+#   5. times start-up on empty input against cat, 200 runs each (scripts/bench_startup.py).
 # The report goes to standard output, progress to standard error. Exit status 1 when a check
 # fails, 2 on bad usage, 3 when a tool is missing.
 set -euo pipefail
@@ -271,6 +272,11 @@ python3 -c "$timer_py" "1% error lines" "$corpus1" "$rounds" "$annotate" || stat
 python3 -c "$timer_py" "50% error lines" "$corpus50" "$rounds" "$annotate" || status=1
 python3 -c "$timer_py" "50% error lines, short lines (--mix short)" "$corpus_short" "$rounds" "$annotate" || status=1
 python3 -c "$timer_py" "1% error lines, second mix (--mix second)" "$corpus_second" "$rounds" "$annotate" || status=1
+
+# --- start-up ----------------------------------------------------------------------------------
+# Empty input, cat in the same run (scripts/bench_startup.py; CI checks the ratio: perf.startup).
+note "measuring start-up on empty input"
+python3 "$repo_root/scripts/bench_startup.py" --runs 200 "$annotate" || status=1
 
 # --- peak RSS ----------------------------------------------------------------------------------
 echo "### Peak RSS of \`\$ANNOTATE FILE > /dev/null\`"

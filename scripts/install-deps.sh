@@ -15,7 +15,8 @@ packages=(
   clang-14 libclang-rt-14-dev zlib1g-dev            # libFuzzer targets (tests/fuzz)
   help2man man-db bash-completion zsh dpkg-dev file  # man page, completions, cpack -G DEB (data/)
 )
-[ "${1:-}" = "--with-container" ] && packages+=(podman buildah runc debootstrap uidmap)
+# catatonit: podman kube play builds its pause image from it; podman-compose: samples/compose.yaml.
+[ "${1:-}" = "--with-container" ] && packages+=(podman buildah runc debootstrap uidmap catatonit podman-compose)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

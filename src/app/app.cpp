@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "coinone_annotate/app/explain.h"
+#include "coinone_annotate/app/probe.h"
 #include "coinone_annotate/app/table_reload.h"
 #include "coinone_annotate/app/time_order.h"
 #include "coinone_annotate/base/replace_file.h"
@@ -416,6 +417,7 @@ int print_table(const Config& config) {
 
 int run(const Config& config) {
   set_up_logging();
+  if (!config.probe_url.empty()) return run_probe(config.probe_url);
   if (config.show_version || config.list_codes || !config.explain.empty())
     return print_table(config);
   if (config.sort_by_time) {  // the same run, over the files in time order

@@ -210,6 +210,11 @@ void add_report(CLI::App& app, Config& config, Flags& flags) {
                  "(HOST defaults to 127.0.0.1; port 0 takes a free one, which is logged)")
       ->option_text("[HOST:]PORT")
       ->group(kReport);
+  app.add_option("--probe", config.probe_url,
+                 "GET the URL (e.g. http://127.0.0.1:9464/healthz) and exit: 0 on a 2xx answer "
+                 "within 1.5 s, else 1 with the reason (a health check for images without curl)")
+      ->type_name("URL")
+      ->group(kReport);
 }
 
 void add_miscellaneous(CLI::App& app, Config& config) {

@@ -1,42 +1,22 @@
 #include "coinone_annotate/report/metrics_server.h"
 
-#include <fmt/format.h>
-#include <microhttpd.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <climits>
-#include <list>
 #include <string_view>
-#include <thread>
 
+#include "coinone_annotate/report/http_module.h"
+#include "coinone_annotate/report/http_module_loader.h"
 #include "coinone_annotate/report/prometheus_text.h"
 
 namespace coinone {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
-constexpr const char* kTextType = "text/plain";
-// Room above max_connections for connections already shut down but not yet reaped by
-// libmicrohttpd (that happens in its next pass); past it, libmicrohttpd refuses new ones itself.
-constexpr unsigned kReapSlack = 64;
 
-struct Reply {
-  unsigned status = 200;
-  std::string body;
-  const char* type = kTextType;
-};
-
-// The whole routing table: two paths, two methods.
-Reply route(const Metrics& metrics, std::string_view path, std::string_view method) {
+// The whole routing table: two paths, two methods. Runs on the server's thread.
+http_module::Reply route(const void* context, std::string_view path, std::string_view method) {
+  const auto& metrics = *static_cast<const Metrics*>(context);
   if (path != "/metrics" && path != "/healthz") return {404, "not found\n"};
   if (method != "GET" && method != "HEAD") return {405, "method not allowed\n"};
   if (path == "/metrics") return {200, render_prometheus(metrics.snapshot()), kMetricsType};
@@ -45,153 +25,14 @@ Reply route(const Metrics& metrics, std::string_view path, std::string_view meth
   return {503, reason.empty() ? "unhealthy\n" : "unhealthy: " + reason + "\n"};
 }
 
-// libmicrohttpd's request handler, called once the request head is complete and before any
-// body is read. Queuing the answer at once makes libmicrohttpd skip the body and close the
-// connection after the answer (its "discard_request"), so a body is never read.
-MHD_Result answer(void* cls, MHD_Connection* connection, const char* url, const char* method,
-                  const char* /*version*/, const char* /*upload_data*/,
-                  size_t* /*upload_data_size*/, void** /*request_context*/) {
-  const Reply reply = route(*static_cast<const Metrics*>(cls), url, method);
-  MHD_Response* response = MHD_create_response_from_buffer(
-      reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
-  if (response == nullptr) return MHD_NO;  // out of memory: libmicrohttpd closes the connection
-  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.type);
-  if (reply.status == 405) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-  const MHD_Result queued = MHD_queue_response(connection, reply.status, response);
-  MHD_destroy_response(response);
-  return queued;
-}
-
-// A connection as the deadline keeper sees it. The list of them is in accept order, so the
-// oldest, which is the first to be overdue or evicted, is at the front.
-struct Tracked {
-  int fd = -1;
-  Clock::time_point accepted;
-  bool cut = false;  // shut down; libmicrohttpd reaps it in its next pass
-};
-
 }  // namespace
 
 struct MetricsServer::Impl {
-  explicit Impl(const Metrics& m, const ServerLimits& l) : metrics(m), limits(l) {}
-  ~Impl() {
-    if (daemon != nullptr) MHD_stop_daemon(daemon);  // closes listen_fd and every connection
-    if (daemon == nullptr && listen_fd >= 0) ::close(listen_fd);
-    if (wake_fd >= 0) ::close(wake_fd);
-    if (loop_fd >= 0) ::close(loop_fd);
-  }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-
-  const Metrics& metrics;
-  const ServerLimits limits;
-  MHD_Daemon* daemon = nullptr;
-  int listen_fd = -1;
-  int loop_fd = -1;  // epoll over libmicrohttpd's epoll descriptor and wake_fd
-  int wake_fd = -1;  // eventfd: stop() writes it
-  std::list<Tracked> connections;
-  size_t live = 0;  // connections not cut
-  std::atomic<bool> stopping{false};
-  std::thread thread;
+  const http_module::Api* api = nullptr;
+  http_module::Server* server = nullptr;
   int port = 0;
   std::string address;
-
-  // The socket is shut down, not closed: libmicrohttpd owns the descriptor, sees end of file on
-  // its next read and closes it then. Everything runs on the loop thread, so the descriptor
-  // cannot have been closed and reused meanwhile (the CLOSED notice removes it from the list).
-  void cut(Tracked& connection) {
-    if (connection.cut) return;
-    ::shutdown(connection.fd, SHUT_RDWR);
-    connection.cut = true;
-    --live;
-  }
-
-  void close_overdue() {
-    const Clock::time_point now = Clock::now();
-    for (Tracked& connection : connections) {
-      if (connection.accepted + limits.connection_deadline > now) break;
-      cut(connection);
-    }
-  }
-
-  void evict_beyond_cap() {
-    for (auto it = connections.begin(); live > limits.max_connections; ++it) cut(*it);
-  }
-
-  // How long the loop may sleep: until libmicrohttpd's next timeout or the oldest deadline.
-  int wait_ms() const {
-    long long wait = -1;
-    MHD_UNSIGNED_LONG_LONG mhd_ms = 0;
-    if (MHD_get_timeout(daemon, &mhd_ms) == MHD_YES) {
-      wait = static_cast<long long>(std::min<MHD_UNSIGNED_LONG_LONG>(mhd_ms, INT_MAX));
-    }
-    for (const Tracked& connection : connections) {
-      if (connection.cut) continue;
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-          connection.accepted + limits.connection_deadline - Clock::now());
-      const long long left_ms = std::max<long long>(0, left.count());
-      wait = wait < 0 ? left_ms : std::min(wait, left_ms);
-      break;
-    }
-    return static_cast<int>(std::min<long long>(wait, INT_MAX));
-  }
-
-  static void notify(void* cls, MHD_Connection* connection, void** socket_context,
-                     MHD_ConnectionNotificationCode code) {
-    auto& server = *static_cast<Impl*>(cls);
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-      const MHD_ConnectionInfo* info =
-          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-      server.connections.push_back({info != nullptr ? info->connect_fd : -1, Clock::now()});
-      ++server.live;
-      *socket_context = new std::list<Tracked>::iterator(std::prev(server.connections.end()));
-      server.evict_beyond_cap();
-      return;
-    }
-    auto* at = static_cast<std::list<Tracked>::iterator*>(*socket_context);
-    if (at == nullptr) return;
-    if (!(*at)->cut) --server.live;
-    server.connections.erase(*at);
-    delete at;
-    *socket_context = nullptr;
-  }
-
-  // libmicrohttpd without a thread of its own (the loop here runs it), in epoll mode, on our
-  // socket. No MHD_USE_ERROR_LOG: it would write to stderr, which is the filter's diagnostics.
-  MHD_Daemon* start_daemon() {
-    return MHD_start_daemon(MHD_USE_EPOLL, 0, nullptr, nullptr, &answer,
-                            const_cast<Metrics*>(&metrics), MHD_OPTION_LISTEN_SOCKET, listen_fd,
-                            MHD_OPTION_CONNECTION_LIMIT, limits.max_connections + kReapSlack,
-                            MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_seconds,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, limits.connection_memory,
-                            MHD_OPTION_NOTIFY_CONNECTION, &notify, this, MHD_OPTION_END);
-  }
-
-  void run() {
-    epoll_event events[2];
-    while (!stopping.load(std::memory_order_acquire)) {
-      ::epoll_wait(loop_fd, events, 2, wait_ms());  // EINTR: just go round
-      if (stopping.load(std::memory_order_acquire)) break;
-      MHD_run(daemon);
-      close_overdue();
-    }
-  }
 };
-
-namespace {
-
-bool add_to_loop(int loop_fd, int fd) {
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = fd;
-  return ::epoll_ctl(loop_fd, EPOLL_CTL_ADD, fd, &event) == 0;
-}
-
-std::string errno_text(int number) {
-  return std::error_code(number, std::generic_category()).message();
-}
-
-}  // namespace
 
 MetricsServer::MetricsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -202,40 +43,28 @@ std::unique_ptr<MetricsServer> MetricsServer::start(const std::string& host_port
                                                     const ServerLimits& limits) {
   std::optional<ListenAddress> wanted = parse_listen_address(host_port, error);
   if (!wanted) return nullptr;
-  auto impl = std::make_unique<Impl>(metrics, limits);
+  auto impl = std::make_unique<Impl>();
+  // Loaded before the socket is opened, so that a missing module leaves no port bound.
+  impl->api = load_http_module(error);
+  if (impl->api == nullptr) return nullptr;
   ListenAddress bound;
-  impl->listen_fd = open_listen_socket(*wanted, bound, error);
-  if (impl->listen_fd < 0) return nullptr;
-  impl->loop_fd = ::epoll_create1(EPOLL_CLOEXEC);
-  impl->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (impl->loop_fd < 0 || impl->wake_fd < 0 || !add_to_loop(impl->loop_fd, impl->wake_fd)) {
-    error = fmt::format("cannot serve {}: {}", host_port, errno_text(errno));
-    return nullptr;
-  }
-  impl->daemon = impl->start_daemon();
-  const MHD_DaemonInfo* info = impl->daemon == nullptr
-                                   ? nullptr
-                                   : MHD_get_daemon_info(impl->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-  if (info == nullptr || !add_to_loop(impl->loop_fd, info->epoll_fd)) {
-    error = fmt::format("cannot serve {}: the HTTP server did not start", host_port);
+  const int listen_fd = open_listen_socket(*wanted, bound, error);
+  if (listen_fd < 0) return nullptr;
+  std::string why;
+  impl->server = impl->api->start(listen_fd, limits, &route, &metrics, why);
+  if (impl->server == nullptr) {
+    error = "cannot serve " + host_port + ": " + why;
     return nullptr;
   }
   impl->port = bound.port;
   impl->address = format_listen_address(bound);
-  Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->run(); });
   return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
 }
 
 void MetricsServer::stop() {
-  if (!impl_ || !impl_->thread.joinable()) return;
-  impl_->stopping.store(true, std::memory_order_release);
-  const uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = ::write(impl_->wake_fd, &one, sizeof(one));
-  impl_->thread.join();
-  MHD_stop_daemon(impl_->daemon);  // closes the listening socket and every connection
-  impl_->daemon = nullptr;
-  impl_->listen_fd = -1;
+  if (!impl_ || impl_->server == nullptr) return;
+  impl_->api->stop(impl_->server);
+  impl_->server = nullptr;
 }
 
 int MetricsServer::port() const { return impl_->port; }

@@ -10,6 +10,9 @@
 #   d. restart on the same state file: only the lines not yet seen (also those written while it
 #      was down), then the same across a rotation of the log file.
 #   e. /metrics and /healthz over HTTP; a real Prometheus server scrapes the sidecar.
+#   f. samples/k8s-sidecar.yaml with `podman kube play` (tests/container/kube_play.sh).
+#   g. samples/compose.yaml with podman-compose (tests/container/compose.sh).
+# Also: the image's size (at most 20 MB) and that it has no shell.
 # b-e need the sidecar options; while the binary does not know --follow they are skipped with a
 # message, and --metrics likewise for e.
 #
@@ -92,7 +95,7 @@ free_port() {
     2>/dev/null || echo $((20000 + RANDOM % 20000))
 }
 
-for tool in podman buildah /usr/sbin/runc debootstrap; do
+for tool in podman buildah /usr/sbin/runc debootstrap catatonit podman-compose; do
   command -v "$tool" >/dev/null || { echo "container: $tool is missing (scripts/install-deps.sh --with-container)"; exit 2; }
 done
 
@@ -130,7 +133,8 @@ if [ "${COINONE_SKIP_BUILD:-0}" != 1 ]; then
 fi
 "${podman[@]}" image exists "$image" || { fail "image $image exists"; finish; }
 size=$("${podman[@]}" image inspect --format '{{.Size}}' "$image")
-echo "image $image: $((size / 1000000)) MB"
+# The image: at most 20 MB (10^6 bytes), uncompressed, as `podman images` counts it.
+if [ "$size" -le 20000000 ]; then pass "image size $size bytes (<= 20 MB)"; else fail "image size $size bytes (> 20 MB)"; fi
 
 # --- a. filter mode ------------------------------------------------------------------------------
 phase "a. filter mode"
@@ -138,6 +142,12 @@ expect "image config: user" "$("${podman[@]}" image inspect --format '{{.Config.
 expect "image config: entrypoint" "$("${podman[@]}" image inspect --format '{{json .Config.Entrypoint}}' "$image")" '["coinone-annotate"]'
 expect "image config: port 9464" \
   "$("${podman[@]}" image inspect --format '{{range $p, $_ := .Config.ExposedPorts}}{{$p}} {{end}}' "$image" | tr -d ' ')" "9464/tcp"
+# An empty base: no shell, no package manager.
+if "${run[@]}" --rm --network=none --entrypoint /bin/sh "$image" -c true > /dev/null 2>&1; then
+  fail "no shell in the image"
+else
+  pass "no shell in the image"
+fi
 # No arguments: the default CMD filters stdin.
 "${run[@]}" --rm -i --network=none "${locked[@]}" "$image" < samples/mixed.log > "$work/mixed.out" 2> "$work/mixed.err"
 expect "stdin, no arguments: exit status" "$?" 0
@@ -315,4 +325,14 @@ else
   skip "d. restart: needs --state and a cleanly stopped sidecar 1"
 fi
 phase_end "d"
+
+# --- f. the Kubernetes sample with podman kube play ----------------------------------------------
+phase "f. podman kube play samples/k8s-sidecar.yaml"
+if bash tests/container/kube_play.sh "$image"; then pass "f. kube play"; else fail "f. kube play"; fi
+phase_end "f"
+
+# --- g. the Compose sample with podman-compose -----------------------------------------------------
+phase "g. podman-compose up samples/compose.yaml"
+if bash tests/container/compose.sh "$image"; then pass "g. podman-compose"; else fail "g. podman-compose"; fi
+phase_end "g"
 finish

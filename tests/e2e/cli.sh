@@ -322,8 +322,8 @@ expect "help: every option once" "$(sort "$work/help-options" | uniq -d)" ""
 expect "help: the options" "$(sort "$work/help-options" | tr '\n' ' ')" \
   "$(printf '%s\n' --codes --color --count --explain --files-with-errors --follow --format --help \
      --lang --line-number --lines --list-codes --metrics --no-exchange-check --no-filename \
-     --olddir --only-errors --pattern --quiet --sort --state --summary --summary-file --template \
-     --tz --version --with-filename | sort | tr '\n' ' ')"
+     --olddir --only-errors --pattern --probe --quiet --sort --state --summary --summary-file \
+     --template --tz --version --with-filename | sort | tr '\n' ' ')"
 expect "help: exit statuses" "$(grep -cE '^  [012] ' "$work/help")" 3
 readme=$(dirname "$0")/../../README.md
 sed -n '/^## Usage/,/^### /p' "$readme" > "$work/usage"

@@ -44,6 +44,7 @@ struct Config {
   std::string olddir;             // --olddir, with --follow: where rotated files go
   std::optional<uint64_t> lines;  // -n/--lines, with --follow: start N lines before the end
   std::string metrics_address;    // --metrics HOST:PORT, empty for none
+  std::string probe_url;          // --probe URL: one health check (app/probe.h), no input
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
 };

@@ -28,10 +28,11 @@
 // pulls OpenSSL, zlib and Brotli into every start of the binary; libevent 2.1's evhttp calls
 // its handler only once it has read the body (up to a size limit, then 413), and its
 // connection limit came in 2.2. What libmicrohttpd lacks is a deadline for a whole connection (its
-// timeout restarts with every byte received): this file adds it by shutting down overdue sockets
-// from the loop (see close_overdue() in the .cpp). libmicrohttpd links GnuTLS, whose loading costs
-// about 1.5 ms of CPU at each start of the binary, still about 1 ms less than cpp-httplib's
-// OpenSSL, zlib and Brotli (figures in README.md, under the metrics table).
+// timeout restarts with every byte received): the module adds it by shutting down overdue sockets
+// from the loop (see close_overdue() in http_server_mhd.cpp). libmicrohttpd links GnuTLS, whose
+// loading costs about 1.5 ms of CPU: so that only --metrics pays for it, the libmicrohttpd code
+// sits in a module loaded on the first start() (http_module.h, http_module_loader.h). This file
+// opens the socket, answers the requests (the routing below), and drives the module.
 //
 // Addresses: see listen_socket.h ("HOST:PORT", ":PORT", "PORT", "[::1]:PORT"; 127.0.0.1 by
 // default; port 0 picks a free port, which port() tells).
@@ -50,28 +51,15 @@
 
 #include "coinone_annotate/report/listen_socket.h"
 #include "coinone_annotate/report/metrics.h"
+#include "coinone_annotate/report/server_limits.h"
 
 namespace coinone {
 
-struct ServerLimits {
-  // Open connections at most; one more closes the oldest.
-  unsigned max_connections = 256;
-  // Memory per connection (libmicrohttpd's pool), which bounds the request head: with 16 KiB a
-  // head of one long header line may reach about 16 KiB, and one of many short lines about 200
-  // of them (the parsed headers share the pool), far above any scraper's few hundred bytes in
-  // a handful of lines; 256 connections then hold at most 4 MiB.
-  size_t connection_memory = 16 * 1024;
-  // Seconds without any traffic before a connection is closed.
-  unsigned idle_seconds = 2;
-  // Lifetime of a connection from its accept, request and answer included; Prometheus' default
-  // scrape timeout is 10 s.
-  std::chrono::milliseconds connection_deadline{10000};
-};
-
 class MetricsServer {
  public:
-  // Parses `host_port`, binds, and starts serving `metrics`. Null on failure, with `error` set,
-  // e.g. "cannot listen on 127.0.0.1:9464: Address already in use".
+  // Parses `host_port`, binds, loads the HTTP server module, and starts serving `metrics`. Null on
+  // failure, with `error` set, e.g. "cannot listen on 127.0.0.1:9464: Address already in use" or
+  // "the HTTP server module is missing (looked for ...)".
   static std::unique_ptr<MetricsServer> start(const std::string& host_port, const Metrics& metrics,
                                               std::string& error, const ServerLimits& limits = {});
 
@@ -88,7 +76,7 @@ class MetricsServer {
   const std::string& address() const;
 
  private:
-  struct Impl;  // keeps <microhttpd.h> out of every other translation unit
+  struct Impl;
   explicit MetricsServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
