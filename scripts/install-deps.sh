@@ -7,7 +7,7 @@ packages=(
   libre2-dev libfmt-dev libspdlog-dev doctest-dev   # the design card
   libcli11-dev libisal-dev libzstd-dev libmicrohttpd-dev libyajl-dev
   liblzma-dev libbz2-dev liblz4-dev                 # xz, bzip2 and lz4 archives
-  libhowardhinnant-date-dev tzdata                  # --tz: time zones, and their database
+  tzdata                                            # --tz: the time zone database
   time ripgrep gzip zstd python3 clang-format       # tests and the benchmark
   xz-utils bzip2 lz4 isal                           # their tools: fixtures, tests, benchmark
   logrotate                                         # the follow torture test (tests/e2e)

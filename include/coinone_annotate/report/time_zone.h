@@ -6,27 +6,26 @@
 // else /etc/localtime). Every time it prints carries that zone's offset at that instant
 // ("2026-11-20 09:15:02+09:00"), never a bare "Z".
 //
-// The rules come from Howard Hinnant's date library (Debian's libhowardhinnant-date, the code
-// that became C++20's <chrono> time zones, which g++ 12's libstdc++ lacks), reading the system's
-// database in /usr/share/zoneinfo (Debian package tzdata). "UTC" and "Etc/UTC" are built in, so
-// that they work on a machine without that database. glibc's TZ/tzset/localtime_r was not used:
-// it knows one zone per process, through a global environment variable, and takes an unknown
-// name silently as UTC.
+// The rules come from the system's database in /usr/share/zoneinfo (Debian package tzdata),
+// read by glibc: TZ=":/usr/share/zoneinfo/NAME" and localtime_r(), which gives the offset at an
+// instant (tm_gmtoff). "UTC" and "Etc/UTC" are built in, so that they work on a machine without
+// that database. glibc knows one zone per process, through the TZ variable, so every lookup
+// takes one lock and sets TZ when the zone differs from the last one asked (in practice once),
+// and a name is first checked to be a zone file, as glibc would take an unknown name as UTC.
+// Howard Hinnant's date library (Debian's libdate-tz) would give the zone rules directly, but as
+// a shared C++ library it also loads libstdc++ at every start, which costs the plain filter more
+// than its whole start-up budget (README, Performance).
 //
-// Cost: locating a zone reads the database's index once, 5-20 ms. to_utc() caches the span of
-// wall-clock times around the last answer that share one offset: a log line in the same span
-// (nearly every line: offsets change twice a year at most) costs two compares, no allocation.
+// Cost: to_utc() and offset_at() cache the minute of their last answer (every offset change
+// since 1970 falls on a whole minute): a log line in the same minute costs two compares; another
+// minute, a few localtime_r() calls under the lock. No allocation.
 //
-// A value; copy it freely. Not thread-safe (the cache): give each thread its own copy.
+// A value; copy it freely. Not thread-safe (the caches): give each thread its own copy.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-namespace date {
-class time_zone;
-}  // namespace date
 
 namespace coinone {
 
@@ -64,7 +63,7 @@ class TimeZone {
     int offset = 0;
   };
 
-  const date::time_zone* zone_ = nullptr;  // null: UTC; owned by the library's database
+  std::string tz_;  // the TZ value that selects the zone in glibc; empty: UTC
   std::string name_ = "UTC";
   mutable Span wall_span_;  // to_utc()'s cache, in wall-clock seconds
   mutable Span utc_span_;   // offset_at()'s cache, in UTC seconds
