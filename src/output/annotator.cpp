@@ -89,10 +89,7 @@ Annotator::Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions op
     const auto found = category_number.try_emplace(entry.category, category_number.size()).first;
     category_colors_.emplace_back(kPalette[found->second % kPalette.size()]);
   }
-  for (const auto& entry : table_->entries()) {
-    text_.push_back(render_known(entry));
-    json_.push_back(render_json(&entry, std::to_string(entry.code)));
-  }
+  for (const auto& entry : table_->entries()) text_.push_back(render_known(entry));
 }
 
 std::string Annotator::meaning(const CodeEntry& entry) const {
@@ -185,13 +182,21 @@ void Annotator::append_text(const Verdict& verdict, std::string& out) const {
   write_text(verdict, [&out](std::string_view piece) { out += piece; });
 }
 
+const std::string& Annotator::known_json(const CodeEntry& entry) const {
+  std::call_once(json_once_, [this] {
+    for (const auto& known : table_->entries())
+      json_.push_back(render_json(&known, std::to_string(known.code)));
+  });
+  return json_[static_cast<size_t>(&entry - table_->entries().data())];
+}
+
 void Annotator::append_json_member(const Verdict& verdict, std::string& out) const {
   out += "\"coinone\":[";
   for (size_t i = 0; i < verdict.shown.size(); ++i) {
     if (i != 0) out += ',';
     const ShownCode& shown = verdict.shown[i];
     if (shown.entry != nullptr)
-      out += json_[static_cast<size_t>(shown.entry - table_->entries().data())];
+      out += known_json(*shown.entry);
     else
       out += render_json(nullptr, shown.digits);
   }

@@ -39,8 +39,8 @@ bool is_zone_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   std::array<char, 4> magic{};
-  const bool ok = ::read(fd, magic.data(), magic.size()) == 4 &&
-                  std::string_view(magic.data(), 4) == "TZif";
+  const bool ok =
+      ::read(fd, magic.data(), magic.size()) == 4 && std::string_view(magic.data(), 4) == "TZif";
   ::close(fd);
   return ok;
 }
@@ -108,9 +108,10 @@ TimeZone TimeZone::local(std::string& note) {
   // Without /etc/localtime glibc uses UTC too: that is then the machine's zone, no news.
   if (!exists(kLocalTime)) return {};
   if (!is_zone_file(kLocalTime)) {
-    note = fmt::format("{}: not a time zone file; times without a zone are read as UTC (--tz "
-                       "sets the zone)",
-                       kLocalTime);
+    note = fmt::format(
+        "{}: not a time zone file; times without a zone are read as UTC (--tz "
+        "sets the zone)",
+        kLocalTime);
     return {};
   }
   TimeZone zone;

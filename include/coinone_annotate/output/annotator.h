@@ -28,6 +28,7 @@
 // Not copyable; const methods are thread-safe.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,13 +87,17 @@ class Annotator {
   std::string render_unknown(std::string_view digits) const;
   std::string render_more(size_t more) const;
   std::string render_json(const CodeEntry* entry, std::string_view digits) const;
+  const std::string& known_json(const CodeEntry& entry) const;  // json_[entry], rendered once
   std::string colorize(std::string text, std::string_view sgr) const;
 
   std::shared_ptr<const CodeTable> table_;
   AnnotatorOptions options_;
   std::vector<std::string> category_colors_;  // SGR code per entry
   std::vector<std::string> text_;             // per table entry, with its leading space
-  std::vector<std::string> json_;             // per table entry
+  // Per table entry, rendered on the first JSON line only: a text run (nearly every run) does
+  // not pay for it at start-up. once_flag: printers on several threads may share an annotator.
+  mutable std::once_flag json_once_;
+  mutable std::vector<std::string> json_;
 };
 
 }  // namespace coinone
