@@ -47,10 +47,22 @@ void Summary::end_file(uint64_t lines, uint64_t bytes, bool failed) {
   file.failed = failed;
 }
 
+std::optional<LeadingTime> Summary::line_time(std::string_view line) const {
+  return read_leading_time(line, syslog_year_);
+}
+
 void Summary::record(uint64_t line_number, std::string_view line, const Verdict& verdict) {
+  if (!verdict.empty()) record_at(line_number, line_time(line), verdict);
+}
+
+// The zone is applied here, on the thread that owns the summary: TimeZone's cache is not
+// thread-safe, the parse in line_time() is.
+void Summary::record_at(uint64_t line_number, std::optional<LeadingTime> written,
+                        const Verdict& verdict) {
   if (verdict.empty()) return;
   FileStats& file = current_file();
-  const auto time = leading_timestamp(line, zone_, syslog_year_);
+  std::optional<int64_t> time;
+  if (written) time = written->zoned ? written->seconds : zone_.to_utc(written->seconds);
   const Place here{static_cast<uint32_t>(files_.size() - 1), line_number, time};
   ++annotated_;
   ++file.annotated;

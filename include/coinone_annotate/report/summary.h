@@ -108,6 +108,13 @@ class Summary {
   // leading timestamp is read, so for a line too long for the buffer pass its first piece) and
   // its verdict (ignored when empty). The verdict's strings are not kept.
   void record(uint64_t line_number, std::string_view line, const Verdict& verdict);
+  // The same with the line's leading timestamp already read by line_time(): a search on
+  // another thread (-j N) reads it there and records the line later, in the file's turn; the
+  // time zone is applied here, as record() does.
+  void record_at(uint64_t line_number, std::optional<LeadingTime> time, const Verdict& verdict);
+  // The leading timestamp record() reads from `line`, as written (zone not yet applied). Safe to
+  // call from any thread while set_syslog_year() is not.
+  std::optional<LeadingTime> line_time(std::string_view line) const;
 
   // Appends the report for a terminal, each line ending in '\n'; ANSI colours when `color`.
   void render_text(std::string& out, bool color) const;
