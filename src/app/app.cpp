@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "coinone_annotate/app/explain.h"
+#include "coinone_annotate/app/file_jobs.h"
 #include "coinone_annotate/app/probe.h"
 #include "coinone_annotate/app/table_reload.h"
 #include "coinone_annotate/app/time_order.h"
@@ -211,6 +212,12 @@ void Pipeline::list_file(const std::string& path, uint64_t annotated) {
 
 int Pipeline::run_files() {
   if (!start_metrics()) return kExitTrouble;
+  if (use_file_jobs(config_)) {  // -j N: several files at once (file_jobs.h)
+    const bool jobs_trouble = run_file_jobs(
+        {config_, *tables_.annotator, matcher_, summary_ ? &*summary_ : nullptr, metrics_.get()});
+    write_summary();
+    return finish(jobs_trouble);
+  }
   bool trouble = false;
   for (const auto& path : config_.inputs) {
     // -q: the answer is known (as grep -q, later files are not read, unless a report wants them)

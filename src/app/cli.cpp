@@ -11,6 +11,7 @@
 
 #include "coinone_annotate/app/cli_help.h"
 #include "coinone_annotate/app/config.h"
+#include "coinone_annotate/base/cpus.h"
 
 namespace coinone {
 
@@ -93,6 +94,7 @@ struct Flags {  // what CLI11 reads before it is checked and resolved into the C
   CLI::Option *template_option = nullptr, *lines = nullptr, *summary_option = nullptr,
               *tz_option = nullptr;
   uint64_t line_count = 0;
+  unsigned threads = 0;  // -j; 0: the usable CPUs
 };
 
 void add_matching(CLI::App& app, Config& config, Flags& flags) {
@@ -160,6 +162,16 @@ void add_output(CLI::App& app, Config& config, Flags& flags) {
                  "(default): in the order given")
       ->option_text("time|none")
       ->group(kOutput);
+  app.add_option("-j,--threads", flags.threads,
+                 "Search N files at once, each on a thread of its own; output stays in argument "
+                 "order, file by file (default: the CPUs this process may use)")
+      ->check(CLI::Range(1u, 1024u))
+      ->type_name("N")
+      ->group(kOutput);
+  app.add_option("--spool-limit", config.spool_limit,
+                 "With -j: bytes of a file's output held before its turn, then it waits")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50))
+      ->group("");
 }
 
 void add_following(CLI::App& app, Config& config, Flags& flags) {
@@ -309,6 +321,7 @@ bool resolve(ParseOutcome& outcome, const Flags& flags) {
                 "out for the default form");
   if (!check_follow(outcome, flags)) return false;
   if (flags.lines->count() != 0) config.lines = flags.line_count;
+  config.threads = flags.threads != 0 ? flags.threads : std::max(1u, usable_cpus());
   const bool several = config.inputs.size() > 1;
   if (config.inputs.empty()) config.inputs.push_back("-");
   config.listing = flags.quiet   ? Config::Listing::kQuiet

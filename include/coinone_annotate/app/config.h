@@ -12,6 +12,7 @@
 
 #include "coinone_annotate/input/line_buffer.h"
 #include "coinone_annotate/output/annotator.h"
+#include "coinone_annotate/output/ordered_output.h"
 #include "coinone_annotate/output/printer.h"
 #include "coinone_annotate/report/time_zone.h"
 
@@ -47,6 +48,8 @@ struct Config {
   std::string probe_url;          // --probe URL: one health check (app/probe.h), no input
   size_t buffer_size = LineBuffer::kDefaultCapacity;  // --buffer-size (tests)
   bool every_line_is_candidate = false;               // --no-prefilter (tests)
+  unsigned threads = 1;  // -j/--threads: files searched at once (default: the usable CPUs)
+  uint64_t spool_limit = OutputLane::kDefaultSpoolLimit;  // --spool-limit (tests), with -j
 };
 
 // Exit statuses, stable for scripts.
