@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <utility>
 
 #include "coinone_annotate/base/syscalls.h"
+#include "coinone_annotate/output/fd_writer.h"
 
 namespace coinone {
 
@@ -101,18 +103,41 @@ bool OutputLane::go_direct(uint64_t spooled) {
   return true;
 }
 
+// sendfile() moves the spool's pages to out_fd inside the kernel (to a pipe by reference, to
+// /dev/null not at all) instead of through a buffer here. Whatever it cannot do (an out_fd it
+// does not support, a full non-blocking pipe, a failure) is left to copy_through_buffer().
 bool OutputLane::copy_spool(uint64_t size) {
+  uint64_t at = 0;
+  while (at < size) {
+    off_t offset = static_cast<off_t>(at);
+    const ssize_t n = ::sendfile(out_fd_, fd_, &offset, static_cast<size_t>(size - at));
+    if (n > 0) {
+      at += static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    // Not supported here, a full non-blocking pipe, a failure of either end, or a spool that
+    // ended early: the copy below goes on from here and says which end failed, and why.
+    break;
+  }
+  return copy_through_buffer(at, size);
+}
+
+bool OutputLane::copy_through_buffer(uint64_t at, uint64_t size) {
   constexpr size_t kChunk = 1 << 20;  // a pipe's size after enlarge_pipe(): one write fills it
+  FdWriter out(out_fd_, kChunk);      // waits out EAGAIN, retries EINTR, tells EPIPE apart
   const auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);
-  for (uint64_t at = 0; at < size;) {
+  while (at < size) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, size - at));
     if (const int error = sys::pread_exact(fd_, chunk.get(), n, static_cast<off_t>(at));
         error != 0) {
       error_ = fmt::format("cannot read back the spooled output: {}", std::strerror(error));
       return false;
     }
-    if (const int error = sys::write_all(out_fd_, chunk.get(), n); error != 0) {
-      out_error_ = error;
+    out.write({chunk.get(), n});
+    out.flush();
+    if (out.status() != FdWriter::Status::kOk) {
+      out_error_ = out.status() == FdWriter::Status::kBrokenPipe ? EPIPE : out.error_number();
       return false;
     }
     at += n;

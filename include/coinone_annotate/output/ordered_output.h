@@ -101,6 +101,7 @@ class OutputLane {
  private:
   bool open_spool();
   bool copy_spool(uint64_t size);
+  bool copy_through_buffer(uint64_t at, uint64_t size);
   bool go_direct(uint64_t spooled);
 
   OutputTurns& turns_;

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "coinone_annotate/base/syscalls.h"
 #include "coinone_annotate/output/fd_writer.h"
 #include "coinone_annotate/output/ordered_output.h"
 #include "test_util.h"
@@ -34,6 +36,11 @@ void write_job(OutputTurns& turns, size_t index, int out_fd, uint64_t limit,
   writer.flush();
   const uint64_t spooled = writer.bytes_written();
   turns.finish(index, [lane, spooled] { lane->drain(spooled); });
+}
+
+ssize_t failing_pread(int, void*, size_t, off_t) {
+  errno = EIO;
+  return -1;
 }
 
 std::string job_text(size_t index, size_t size) {
@@ -165,5 +172,38 @@ TEST_SUITE("ordered_output") {
     CHECK(second.out_error() == EPIPE);
     CHECK(second.failed());
     ::close(pipe_fds[1]);
+  }
+
+  TEST_CASE("where sendfile() cannot write (O_APPEND), the spool is copied through a buffer") {
+    for (const bool faulty : {false, true}) {
+      CAPTURE(faulty);
+      testing::TempDir dir;
+      const std::string path = dir.path + "/out";
+      const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      REQUIRE(out >= 0);
+      OutputTurns turns(2);
+      OutputLane second(turns, 1, out, OutputLane::kDefaultSpoolLimit);
+      FdWriter writer(second.fd());
+      const std::string text = job_text(1, 3 << 20);  // three chunks of the copy
+      writer.write(text);
+      writer.flush();
+      turns.finish(0, [] {});
+      sys::Table table = sys::real_table();
+      if (faulty) table.pread = &failing_pread;
+      {
+        sys::ScopedTable scoped(table);
+        CHECK(second.drain(writer.bytes_written()) == !faulty);
+      }
+      CHECK(second.failed() == faulty);
+      CHECK(second.out_error() == 0);
+      if (faulty)
+        CHECK(second.error() == "cannot read back the spooled output: Input/output error");
+      const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      std::string got(text.size() + 1, '\0');
+      got.resize(static_cast<size_t>(std::max<ssize_t>(0, ::read(in, got.data(), got.size()))));
+      ::close(in);
+      ::close(out);
+      CHECK(got == (faulty ? "" : text));
+    }
   }
 }
