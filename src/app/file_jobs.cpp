@@ -1,5 +1,6 @@
 #include "coinone_annotate/app/file_jobs.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@ class Run {
 
   const FileJobsSetup& setup() const { return setup_; }
   OutputTurns& turns() { return turns_; }
+  SpoolPool& spools() { return spools_; }
   // The next job to take, or none once all are taken or the output failed.
   std::optional<size_t> take() {
     const size_t index = next_.fetch_add(1);
@@ -76,6 +78,7 @@ class Run {
 
   const FileJobsSetup& setup_;
   OutputTurns turns_;
+  SpoolPool spools_;
   std::atomic<size_t> next_{0};
   // In turns only.
   bool trouble_ = false;
@@ -166,12 +169,19 @@ bool Run::finish() {
   return trouble_;
 }
 
-// The printer of one job, with the lane's flush points: where the job's output is switched to
-// standard output when its turn comes.
+// The printer of the job under way, with its lane's flush points: where the job's output is
+// switched to standard output when its turn comes.
 class LaneSink final : public Sink {
  public:
-  LaneSink(Printer& printer, FdWriter& writer, OutputLane& lane, std::function<void()> on_turn)
-      : printer_(printer), writer_(writer), lane_(lane), on_turn_(std::move(on_turn)) {}
+  LaneSink(Printer& printer, FdWriter& writer, std::function<void()> on_turn)
+      : printer_(printer), writer_(writer), on_turn_(std::move(on_turn)) {}
+  // The job under way writes through `lane`; its bytes are counted from here.
+  void start(OutputLane& lane) {
+    lane_ = &lane;
+    base_ = writer_.bytes_written();
+  }
+  uint64_t written() const { return writer_.bytes_written() - base_; }
+
   void passthrough(std::string_view bytes) override { printer_.passthrough(bytes); }
   void line_piece(std::string_view bytes) override { printer_.line_piece(bytes); }
   void line_end(std::string_view rest, std::string_view terminator,
@@ -180,18 +190,24 @@ class LaneSink final : public Sink {
   }
   void flush() override {
     printer_.flush();
-    if (!printer_.failed() && lane_.at_flush(writer_.bytes_written())) on_turn_();
+    if (!printer_.failed() && lane_->at_flush(written())) on_turn_();
   }
-  bool failed() const override { return printer_.failed() || lane_.failed(); }
+  bool failed() const override { return printer_.failed() || lane_->failed(); }
 
  private:
   Printer& printer_;
   FdWriter& writer_;
-  OutputLane& lane_;
   std::function<void()> on_turn_;
+  OutputLane* lane_ = nullptr;
+  uint64_t base_ = 0;
 };
 
 // One worker thread: takes jobs in argument order until none is left.
+//
+// Its writer, printer and searcher serve one job after another, writing to a descriptor of the
+// worker's that each job's lane points where that job's output goes: their buffers are made
+// once (making them for each of 2000 small files took ten times as long as the search itself,
+// page faults on fresh buffers).
 class Worker {
  public:
   // With its own extractor, or with the setup's matcher (extractor null: the calling thread).
@@ -201,46 +217,69 @@ class Worker {
         own_matcher_(extractor_ ? std::optional<Matcher>(run.setup().matcher.rebound(*extractor_))
                                 : std::nullopt),
         matcher_(own_matcher_ ? *own_matcher_ : run.setup().matcher),
-        inner_threads_(inner_threads) {}
+        inner_threads_(inner_threads),
+        fd_(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)) {}
+  ~Worker() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
 
   void work() {
     while (const auto index = run_.take()) search_file(*index);
   }
 
  private:
+  // The writer, printer and searcher, made again after a failure (a writer's is sticky).
+  struct Tools {
+    FdWriter writer;
+    Printer printer;
+    LaneSink sink;
+    Searcher searcher;
+    Tools(Worker& worker, const FileJobsSetup& setup)
+        : writer(worker.fd_),
+          printer(writer, setup.annotator, setup.config.printer),
+          sink(printer, writer, [&worker] { worker.run_.begin(*worker.report_); }),
+          searcher(worker.matcher_, sink, worker.options()) {}
+  };
+
   void search_file(size_t index);
   SearchResult search(FileReport& report, Searcher& searcher);
-  SearchOptions options(FileReport& report, const Searcher* const& searcher);
-  void keep(FileReport& report, uint64_t number, std::string_view line, const Verdict& verdict);
-  void report_progress(const Searcher& searcher);
+  SearchOptions options();
+  void keep(uint64_t number, std::string_view line, const Verdict& verdict);
+  void report_progress();
 
   Run& run_;
   std::unique_ptr<FieldExtractor> extractor_;
   std::optional<Matcher> own_matcher_;
   Matcher& matcher_;
   bool inner_threads_;
-  uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // of the file under way, to the metrics
+  int fd_;  // where the writer writes: each lane points it at its spool or at standard output
+  std::unique_ptr<Tools> tools_;
+  std::shared_ptr<FileReport> report_;                // the job under way
+  uint64_t reported_bytes_ = 0, reported_lines_ = 0;  // of the job under way, to the metrics
 };
 
-SearchOptions Worker::options(FileReport& report, const Searcher* const& searcher) {
+SearchOptions Worker::options() {
   const FileJobsSetup& setup = run_.setup();
   SearchOptions options;
   options.buffer_capacity = setup.config.buffer_size;
   options.parallel = inner_threads_ ? Parallel::kAuto : Parallel::kOff;
   options.count_lines = setup.summary != nullptr || setup.metrics != nullptr;
-  if (setup.metrics) options.between_reads = [this, &searcher] { report_progress(*searcher); };
+  if (setup.metrics) options.between_reads = [this] { report_progress(); };
   if (options.count_lines) {
-    options.on_annotated = [this, &report](uint64_t number, std::string_view line,
-                                           const Verdict& verdict) {
-      keep(report, number, line, verdict);
+    options.on_annotated = [this](uint64_t number, std::string_view line, const Verdict& verdict) {
+      keep(number, line, verdict);
     };
   }
   return options;
 }
 
 // Tells the metrics what the search read since the last call (they count in any order).
-void Worker::report_progress(const Searcher& searcher) {
-  const SearchResult& progress = searcher.progress();
+void Worker::report_progress() {
+  const SearchResult& progress = tools_->searcher.progress();
+  if (progress.bytes < reported_bytes_ || progress.lines < reported_lines_)
+    reported_bytes_ = reported_lines_ = 0;  // a new file started from zero
   run_.setup().metrics->add_read(progress.bytes - reported_bytes_,
                                  progress.lines - reported_lines_);
   reported_bytes_ = progress.bytes;
@@ -248,9 +287,9 @@ void Worker::report_progress(const Searcher& searcher) {
 }
 
 // In the file's turn the line goes to the summary and the metrics at once; before it, it is kept.
-void Worker::keep(FileReport& report, uint64_t number, std::string_view line,
-                  const Verdict& verdict) {
+void Worker::keep(uint64_t number, std::string_view line, const Verdict& verdict) {
   const FileJobsSetup& setup = run_.setup();
+  FileReport& report = *report_;
   if (report.begun) {
     if (setup.summary) setup.summary->record(number, line, verdict);
     if (setup.metrics) setup.metrics->record_annotation(verdict, matcher_.table());
@@ -278,29 +317,28 @@ SearchResult Worker::search(FileReport& report, Searcher& searcher) {
 
 void Worker::search_file(size_t index) {
   const FileJobsSetup& setup = run_.setup();
-  auto report = std::make_shared<FileReport>();
-  report->path = setup.config.inputs[index];
-  report->lane =
-      std::make_unique<OutputLane>(run_.turns(), index, STDOUT_FILENO, setup.config.spool_limit);
-  OutputLane& lane = *report->lane;
-  FdWriter writer(lane.fd());
-  Printer printer(writer, setup.annotator, setup.config.printer);
-  LaneSink sink(printer, writer, lane, [this, &report] { run_.begin(*report); });
-  const Searcher* searcher_ptr = nullptr;
-  Searcher searcher(matcher_, sink, options(*report, searcher_ptr));
-  searcher_ptr = &searcher;
+  report_ = std::make_shared<FileReport>();
+  FileReport& report = *report_;
+  report.path = setup.config.inputs[index];
+  report.lane = std::make_unique<OutputLane>(run_.turns(), run_.spools(), index, STDOUT_FILENO, fd_,
+                                             setup.config.spool_limit);
+  OutputLane& lane = *report.lane;
+  if (!tools_) tools_ = std::make_unique<Tools>(*this, setup);
+  Tools& tools = *tools_;
+  tools.sink.start(lane);
   reported_bytes_ = reported_lines_ = 0;
-  if (lane.direct() && !lane.failed()) run_.begin(*report);
-  if (!lane.failed()) report->result = search(*report, searcher);
-  sink.flush();  // the last bytes: the searcher leaves them for the next file's first flush
-  if (setup.metrics) report_progress(searcher);
-  report->spooled = writer.bytes_written();
-  report->write_status = writer.status();
-  report->write_error = writer.error_number();
-  report->failed_direct = writer.status() != FdWriter::Status::kOk && lane.direct();
-  report->notices = printer.take_notice();
-  report->printer_error = printer.spool_error();
-  run_.turns().finish(index, [run = &run_, report] { run->in_turn(*report); });
+  if (lane.direct() && !lane.failed()) run_.begin(report);
+  if (!lane.failed()) report.result = search(report, tools.searcher);
+  tools.sink.flush();  // the last bytes: the searcher leaves them for the next file's first flush
+  if (setup.metrics) report_progress();
+  report.spooled = tools.sink.written();
+  report.write_status = tools.writer.status();
+  report.write_error = tools.writer.error_number();
+  report.failed_direct = tools.writer.status() != FdWriter::Status::kOk && lane.direct();
+  report.notices = tools.printer.take_notice();
+  report.printer_error = tools.printer.spool_error();
+  if (tools.printer.failed()) tools_.reset();  // failures are sticky: the next job gets new ones
+  run_.turns().finish(index, [run = &run_, done = std::move(report_)] { run->in_turn(*done); });
 }
 
 }  // namespace

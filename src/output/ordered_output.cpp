@@ -56,51 +56,123 @@ void OutputTurns::stop() {
   changed_.notify_all();
 }
 
+// ---- SpoolPool -----------------------------------------------------------------------------
+
+SpoolPool::~SpoolPool() {
+  for (const auto& kind : free_)
+    for (const int fd : kind) ::close(fd);
+}
+
+SpoolPool::Spool SpoolPool::acquire(bool memory) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!free_[memory].empty()) {
+      const int fd = free_[memory].back();
+      free_[memory].pop_back();
+      return {fd, memory};
+    }
+  }
+  const auto open_file = [] {
+    const char* dir = std::getenv("TMPDIR");
+    return ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
+                  0600);
+  };
+  const auto open_memory = [] { return ::memfd_create("coinone-annotate-lane", MFD_CLOEXEC); };
+  int fd = memory ? open_memory() : open_file();
+  if (fd >= 0) return {fd, memory};
+  fd = memory ? open_file() : open_memory();
+  return {fd, fd >= 0 && !memory};
+}
+
+void SpoolPool::release(Spool spool) {
+  if (spool.fd < 0) return;
+  if (::ftruncate(spool.fd, 0) == 0 && ::lseek(spool.fd, 0, SEEK_SET) == 0) {
+    std::lock_guard lock(mutex_);
+    if (free_[spool.memory].size() < kKept) {
+      free_[spool.memory].push_back(spool.fd);
+      return;
+    }
+  }
+  ::close(spool.fd);
+}
+
 // ---- OutputLane ----------------------------------------------------------------------------
 
-OutputLane::OutputLane(OutputTurns& turns, size_t index, int out_fd, uint64_t spool_limit)
-    : turns_(turns), index_(index), out_fd_(out_fd), limit_(spool_limit) {
-  if (turns_.is_turn(index_) || !open_spool()) {
-    // No spool to be had: this job waits for its turn before it writes anything.
-    if (turns_.wait_turn(index_)) fd_ = ::fcntl(out_fd_, F_DUPFD_CLOEXEC, 0);
-    direct_ = true;
-    if (fd_ < 0 && !turns_.stopped()) out_error_ = errno;
+OutputLane::OutputLane(OutputTurns& turns, SpoolPool& spools, size_t index, int out_fd,
+                       int writer_fd, uint64_t spool_limit)
+    : turns_(turns),
+      spools_(spools),
+      index_(index),
+      out_fd_(out_fd),
+      writer_fd_(writer_fd),
+      limit_(spool_limit) {
+  if (!turns_.is_turn(index_)) {
+    spool_ = spools_.acquire(true);
+    if (spool_.fd >= 0 && point_writer(spool_.fd)) return;
+    give_back();
+    out_error_ = 0;
   }
+  // Its turn already, or no spool to be had: the job waits for its turn before it writes.
+  if (turns_.wait_turn(index_)) direct_ = point_writer(out_fd_);
 }
 
-OutputLane::~OutputLane() {
-  if (fd_ >= 0) ::close(fd_);
+OutputLane::~OutputLane() { give_back(); }
+
+void OutputLane::give_back() {
+  spools_.release(spool_);
+  spool_ = {};
 }
 
-bool OutputLane::open_spool() {
-  const char* dir = std::getenv("TMPDIR");
-  fd_ =
-      ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd_ < 0) fd_ = ::memfd_create("coinone-annotate-lane", MFD_CLOEXEC);
-  return fd_ >= 0;
+// Past the memory tier the spool moves to a temporary file: what the memfd holds is copied
+// over, the writer's descriptor is pointed at the file (at the end of what was copied) and the
+// memfd goes back. Where no file can be had, or the copy fails, the spool stays in memory.
+void OutputLane::move_to_file(uint64_t spooled) {
+  SpoolPool::Spool file = spools_.acquire(false);
+  for (off_t at = 0; !file.memory && file.fd >= 0 && static_cast<uint64_t>(at) < spooled;) {
+    if (::sendfile(file.fd, spool_.fd, &at,
+                   static_cast<size_t>(spooled) - static_cast<size_t>(at)) <= 0 &&
+        errno != EINTR) {
+      break;
+    }
+  }
+  if (file.memory || file.fd < 0 || ::lseek(file.fd, 0, SEEK_CUR) != static_cast<off_t>(spooled) ||
+      ::dup3(file.fd, writer_fd_, O_CLOEXEC) < 0) {
+    spools_.release(file);
+    spool_.memory = false;  // do not try again for this job
+    return;
+  }
+  spools_.release(spool_);
+  spool_ = file;
+}
+
+bool OutputLane::point_writer(int fd) {
+  if (::dup3(fd, writer_fd_, O_CLOEXEC) >= 0) return true;
+  out_error_ = errno;
+  return false;
 }
 
 bool OutputLane::at_flush(uint64_t spooled) {
   if (direct_ || failed()) return false;
-  if (!turns_.is_turn(index_) && (spooled < limit_ || !turns_.wait_turn(index_))) return false;
-  return go_direct(spooled);
+  if (!turns_.is_turn(index_)) {
+    if (spooled < limit_) {
+      if (spool_.memory && spooled >= kMemoryTier) move_to_file(spooled);
+      return false;
+    }
+    if (!turns_.wait_turn(index_)) return false;
+  }
+  // The spool goes out, then the writer's descriptor becomes a copy of out_fd: the job's
+  // writer goes on straight through without knowing.
+  if (!copy_spool(spooled) || !point_writer(out_fd_)) return false;
+  give_back();
+  direct_ = true;
+  return true;
 }
 
 bool OutputLane::drain(uint64_t spooled) {
   if (direct_) return !failed();
-  return go_direct(spooled);
-}
-
-// The spool goes out, then the job's descriptor becomes a copy of out_fd: the file is closed
-// with it (its last reference), and the job's writer goes on straight through.
-bool OutputLane::go_direct(uint64_t spooled) {
-  if (!copy_spool(spooled)) return false;
-  if (::dup3(out_fd_, fd_, O_CLOEXEC) < 0) {
-    out_error_ = errno;
-    return false;
-  }
-  direct_ = true;
-  return true;
+  const bool copied = copy_spool(spooled);
+  give_back();
+  return copied;
 }
 
 // sendfile() moves the spool's pages to out_fd inside the kernel (to a pipe by reference, to
@@ -110,7 +182,7 @@ bool OutputLane::copy_spool(uint64_t size) {
   uint64_t at = 0;
   while (at < size) {
     off_t offset = static_cast<off_t>(at);
-    const ssize_t n = ::sendfile(out_fd_, fd_, &offset, static_cast<size_t>(size - at));
+    const ssize_t n = ::sendfile(out_fd_, spool_.fd, &offset, static_cast<size_t>(size - at));
     if (n > 0) {
       at += static_cast<uint64_t>(n);
       continue;
@@ -124,12 +196,13 @@ bool OutputLane::copy_spool(uint64_t size) {
 }
 
 bool OutputLane::copy_through_buffer(uint64_t at, uint64_t size) {
+  if (at >= size) return true;
   constexpr size_t kChunk = 1 << 20;  // a pipe's size after enlarge_pipe(): one write fills it
   FdWriter out(out_fd_, kChunk);      // waits out EAGAIN, retries EINTR, tells EPIPE apart
   const auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);
   while (at < size) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, size - at));
-    if (const int error = sys::pread_exact(fd_, chunk.get(), n, static_cast<off_t>(at));
+    if (const int error = sys::pread_exact(spool_.fd, chunk.get(), n, static_cast<off_t>(at));
         error != 0) {
       error_ = fmt::format("cannot read back the spooled output: {}", std::strerror(error));
       return false;

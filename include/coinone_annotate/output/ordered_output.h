@@ -12,16 +12,16 @@
 // of another: each turn's work may use state that belongs to whoever has the turn (the summary,
 // the logger) without a lock; the turn counter's release/acquire orders them.
 //
-// OutputLane is where one job writes. The job whose turn it is writes straight to standard output
-// through a descriptor of its own (a dup). Any other job writes to a spool: an anonymous
-// temporary file (O_TMPFILE in $TMPDIR, else /tmp; a memfd where neither can be opened), so its
-// output sits in the page cache, which the kernel may write back, rather than in this process's
-// memory. At each flush point (the searcher flushes before every read) the job calls at_flush():
-// once its turn has come, the spool is copied to standard output and the job's descriptor is
-// re-pointed at standard output (dup3), so the job's FdWriter goes on writing straight through
-// without knowing. A spool that reaches its limit waits for the turn instead of growing: memory
-// and disk stay bounded by the limit times the number of jobs running. A job whose output the
-// limit has stopped loses no parallelism to the job before it until then.
+// OutputLane is where one job writes. The job's FdWriter writes to a descriptor of its worker
+// thread's, which the lane points (dup3) where the job's output goes. In its turn that is
+// standard output. Before it, a spool: the first kMemoryTier bytes a memfd, the rest an anonymous
+// temporary file (O_TMPFILE in $TMPDIR, else /tmp), so a large output sits in the page cache,
+// which the kernel may write back, rather than in this process's memory. At each flush point
+// (the searcher flushes before every read) the job calls at_flush(): once its turn has come, the
+// spool is copied to standard output and the descriptor re-pointed at standard output, so the
+// job's writer goes on straight through without knowing. A spool that reaches its limit waits
+// for the turn instead of growing: memory and disk stay bounded by the limit times the number of
+// jobs running. Spools are reused from job to job (SpoolPool).
 //
 // Ordering is by construction, not by timing: a job only ever writes to standard output during
 // its turn, and a turn ends only after everything of that job was written.
@@ -72,26 +72,60 @@ class OutputTurns {
   std::vector<char> finished_;                  // by index; char: vector<bool> packs bits
 };
 
+// Empty spools, kept for the next job: creating and deleting a temporary file for each of 2000
+// small files took 0.5 s of system calls. Two kinds: memfds, which the first kMemoryTier bytes
+// of a job go to (a temporary file on ext4 cost 4 times the system time of tmpfs for small
+// outputs), and temporary files for the rest. Thread-safe.
+class SpoolPool {
+ public:
+  static constexpr size_t kKept = 16;  // of each kind; more released at once are closed
+
+  struct Spool {
+    int fd = -1;
+    bool memory = false;  // a memfd
+  };
+
+  SpoolPool() = default;
+  ~SpoolPool();
+  SpoolPool(const SpoolPool&) = delete;
+  SpoolPool& operator=(const SpoolPool&) = delete;
+
+  // An empty spool at offset 0, of the kind asked for if it can be had, else of the other;
+  // fd -1 when none can be opened.
+  Spool acquire(bool memory);
+  // Empties the spool and keeps it, or closes it.
+  void release(Spool spool);
+
+ private:
+  std::mutex mutex_;
+  std::vector<int> free_[2];  // by kind: [0] files, [1] memfds
+};
+
 class OutputLane {
  public:
   // Spool limit when the caller gives none: 1 GiB a job. Past it a job waits for its turn.
   static constexpr uint64_t kDefaultSpoolLimit = uint64_t{1} << 30;
+  // A job's first bytes are spooled in memory (a memfd), the rest in a temporary file.
+  static constexpr uint64_t kMemoryTier = 8 << 20;
 
-  // The lane of job `index`: straight to out_fd if it is the job's turn already, else a spool.
-  OutputLane(OutputTurns& turns, size_t index, int out_fd, uint64_t spool_limit);
-  ~OutputLane();
+  // The lane of job `index`. The job writes to writer_fd, a descriptor of the caller's (one per
+  // worker thread, reused from job to job) which the lane points (dup3) at out_fd if it is the
+  // job's turn already, else at a spool from `spools`.
+  OutputLane(OutputTurns& turns, SpoolPool& spools, size_t index, int out_fd, int writer_fd,
+             uint64_t spool_limit);
+  ~OutputLane();  // gives the spool back
   OutputLane(const OutputLane&) = delete;
   OutputLane& operator=(const OutputLane&) = delete;
 
-  // Where the job writes (an FdWriter on it). Owned by the lane; valid until it is destroyed.
-  int fd() const { return fd_; }
   bool direct() const { return direct_; }
-  // Call after the job's writer flushed, with the bytes it has written to fd() so far. When the
-  // turn has come, or the spool holds `spooled` >= the limit (it then waits for the turn), copies
-  // the spool out and makes the lane direct. Returns true when this call made it direct.
+  // On the job's thread, after its writer flushed, with the bytes written to writer_fd since the
+  // lane was made. When the turn has come, or the spool holds `spooled` >= the limit (it then
+  // waits for the turn), copies the spool out and points writer_fd at out_fd. Returns true when
+  // this call made the lane direct.
   bool at_flush(uint64_t spooled);
-  // In the job's turn, after its writer's last flush: copies out what the spool holds (nothing
-  // when direct). False when that failed.
+  // In the job's turn, after its writer's last flush, on any thread: copies out what the spool
+  // holds (nothing when direct) and gives the spool back. Leaves writer_fd alone: the worker
+  // has moved on to another job. False when that failed.
   bool drain(uint64_t spooled);
 
   bool failed() const { return out_error_ != 0 || !error_.empty() || turns_.stopped(); }
@@ -99,16 +133,19 @@ class OutputLane {
   const std::string& error() const { return error_; }  // a spool that could not be read back
 
  private:
-  bool open_spool();
+  bool point_writer(int fd);
+  void move_to_file(uint64_t spooled);
   bool copy_spool(uint64_t size);
   bool copy_through_buffer(uint64_t at, uint64_t size);
-  bool go_direct(uint64_t spooled);
+  void give_back();
 
   OutputTurns& turns_;
+  SpoolPool& spools_;
   const size_t index_;
   const int out_fd_;
+  const int writer_fd_;
   const uint64_t limit_;
-  int fd_ = -1;
+  SpoolPool::Spool spool_;
   bool direct_ = false;
   int out_error_ = 0;
   std::string error_;

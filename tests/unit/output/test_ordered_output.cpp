@@ -24,10 +24,12 @@ namespace {
 
 // Writes `text` through a job's lane in pieces of `piece` bytes, with a flush point after each,
 // as the searcher flushes before each read; then finishes the job.
-void write_job(OutputTurns& turns, size_t index, int out_fd, uint64_t limit,
+// The writer's descriptor is the job's own here; a worker reuses one from job to job.
+void write_job(OutputTurns& turns, SpoolPool& spools, size_t index, int out_fd, uint64_t limit,
                const std::string& text, size_t piece) {
-  auto lane = std::make_shared<OutputLane>(turns, index, out_fd, limit);
-  FdWriter writer(lane->fd());
+  const int writer_fd = ::dup(out_fd);
+  auto lane = std::make_shared<OutputLane>(turns, spools, index, out_fd, writer_fd, limit);
+  FdWriter writer(writer_fd);
   for (size_t at = 0; at < text.size(); at += piece) {
     writer.write(std::string_view(text).substr(at, piece));
     writer.flush();
@@ -35,6 +37,7 @@ void write_job(OutputTurns& turns, size_t index, int out_fd, uint64_t limit,
   }
   writer.flush();
   const uint64_t spooled = writer.bytes_written();
+  ::close(writer_fd);
   turns.finish(index, [lane, spooled] { lane->drain(spooled); });
 }
 
@@ -93,11 +96,13 @@ TEST_SUITE("ordered_output") {
   TEST_CASE("the first job writes straight through; the others spool, then go direct") {
     testing::MemoryFd out;
     OutputTurns turns(2);
-    OutputLane first(turns, 0, out.fd(), OutputLane::kDefaultSpoolLimit);
-    OutputLane second(turns, 1, out.fd(), OutputLane::kDefaultSpoolLimit);
+    SpoolPool spools;
+    const int first_fd = ::dup(out.fd()), second_fd = ::dup(out.fd());
+    OutputLane first(turns, spools, 0, out.fd(), first_fd, OutputLane::kDefaultSpoolLimit);
+    OutputLane second(turns, spools, 1, out.fd(), second_fd, OutputLane::kDefaultSpoolLimit);
     CHECK(first.direct());
     CHECK_FALSE(second.direct());
-    FdWriter first_writer(first.fd()), second_writer(second.fd());
+    FdWriter first_writer(first_fd), second_writer(second_fd);
     second_writer.write("second, spooled\n");
     second_writer.flush();
     CHECK_FALSE(second.at_flush(second_writer.bytes_written()));  // not its turn
@@ -112,6 +117,8 @@ TEST_SUITE("ordered_output") {
     CHECK(out.contents() == "first\nsecond, spooled\nsecond, direct\n");
     CHECK(second.drain(second_writer.bytes_written()));
     CHECK_FALSE(second.failed());
+    ::close(first_fd);
+    ::close(second_fd);
   }
 
   TEST_CASE("many jobs on several threads come out in order, with any spool limit") {
@@ -129,12 +136,13 @@ TEST_SUITE("ordered_output") {
         }
         testing::MemoryFd out;
         OutputTurns turns(kJobs);
+        SpoolPool spools;
         std::atomic<size_t> next{0};
         std::vector<std::thread> pool;
         for (size_t t = 0; t < threads; ++t)
           pool.emplace_back([&, t] {
             for (size_t i; (i = next.fetch_add(1)) < kJobs;)
-              write_job(turns, i, out.fd(), limit, texts[i], 1000 + 777 * t);
+              write_job(turns, spools, i, out.fd(), limit, texts[i], 1000 + 777 * t);
           });
         for (auto& thread : pool) thread.join();
         CHECK(out.contents() == want);
@@ -148,8 +156,9 @@ TEST_SUITE("ordered_output") {
     ::setenv("TMPDIR", "/nonexistent-directory", 1);
     testing::MemoryFd out;
     OutputTurns turns(2);
-    write_job(turns, 1, out.fd(), OutputLane::kDefaultSpoolLimit, "later\n", 3);
-    write_job(turns, 0, out.fd(), OutputLane::kDefaultSpoolLimit, "first\n", 3);
+    SpoolPool spools;
+    write_job(turns, spools, 1, out.fd(), OutputLane::kDefaultSpoolLimit, "later\n", 3);
+    write_job(turns, spools, 0, out.fd(), OutputLane::kDefaultSpoolLimit, "first\n", 3);
     CHECK(out.contents() == "first\nlater\n");
     if (saved != nullptr)
       ::setenv("TMPDIR", restore.c_str(), 1);
@@ -163,14 +172,17 @@ TEST_SUITE("ordered_output") {
     REQUIRE(::pipe(pipe_fds) == 0);
     ::close(pipe_fds[0]);
     OutputTurns turns(2);
-    OutputLane second(turns, 1, pipe_fds[1], OutputLane::kDefaultSpoolLimit);
-    FdWriter writer(second.fd());
+    SpoolPool spools;
+    const int writer_fd = ::dup(pipe_fds[1]);
+    OutputLane second(turns, spools, 1, pipe_fds[1], writer_fd, OutputLane::kDefaultSpoolLimit);
+    FdWriter writer(writer_fd);
     writer.write("spooled\n");
     writer.flush();
     turns.finish(0, [] {});
     CHECK_FALSE(second.at_flush(writer.bytes_written()));
     CHECK(second.out_error() == EPIPE);
     CHECK(second.failed());
+    ::close(writer_fd);
     ::close(pipe_fds[1]);
   }
 
@@ -182,8 +194,10 @@ TEST_SUITE("ordered_output") {
       const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       REQUIRE(out >= 0);
       OutputTurns turns(2);
-      OutputLane second(turns, 1, out, OutputLane::kDefaultSpoolLimit);
-      FdWriter writer(second.fd());
+      SpoolPool spools;
+      const int writer_fd = ::dup(out);
+      OutputLane second(turns, spools, 1, out, writer_fd, OutputLane::kDefaultSpoolLimit);
+      FdWriter writer(writer_fd);
       const std::string text = job_text(1, 3 << 20);  // three chunks of the copy
       writer.write(text);
       writer.flush();
@@ -202,8 +216,39 @@ TEST_SUITE("ordered_output") {
       std::string got(text.size() + 1, '\0');
       got.resize(static_cast<size_t>(std::max<ssize_t>(0, ::read(in, got.data(), got.size()))));
       ::close(in);
+      ::close(writer_fd);
       ::close(out);
       CHECK(got == (faulty ? "" : text));
     }
+  }
+
+  TEST_CASE("spools given back are empty when taken again, and reused, of either kind") {
+    SpoolPool spools;
+    for (const bool memory : {true, false}) {
+      CAPTURE(memory);
+      const SpoolPool::Spool first = spools.acquire(memory);
+      REQUIRE(first.fd >= 0);
+      CHECK(first.memory == memory);
+      REQUIRE(::write(first.fd, "old bytes", 9) == 9);
+      spools.release(first);
+      const SpoolPool::Spool again = spools.acquire(memory);
+      CHECK(again.fd == first.fd);
+      CHECK(::lseek(again.fd, 0, SEEK_CUR) == 0);
+      CHECK(::lseek(again.fd, 0, SEEK_END) == 0);
+      spools.release(again);
+    }
+  }
+
+  TEST_CASE("a spool past the memory tier moves to a file and keeps every byte in order") {
+    testing::MemoryFd out;
+    OutputTurns turns(2);
+    SpoolPool spools;
+    const std::string big = job_text(1, OutputLane::kMemoryTier * 5 / 2);
+    std::thread later([&] {
+      write_job(turns, spools, 1, out.fd(), OutputLane::kDefaultSpoolLimit, big, 1 << 20);
+    });
+    later.join();  // all of it spooled: job 0 has not finished
+    write_job(turns, spools, 0, out.fd(), OutputLane::kDefaultSpoolLimit, "first\n", 3);
+    CHECK(out.contents() == "first\n" + big);
   }
 }
