@@ -73,7 +73,7 @@ class Run {
 
  private:
   void replay(const Record& record);
-  bool check_output(FileReport& report);
+  void check_output(FileReport& report);
   void report_notices(const std::string& notices);
 
   const FileJobsSetup& setup_;
@@ -109,7 +109,7 @@ void Run::in_turn(FileReport& report) {
   if (turns_.stopped()) return;  // standard output failed before: nothing more is said
   report.lane->drain(report.spooled);
   begin(report);
-  if (!check_output(report)) return;
+  check_output(report);  // a failed standard output stops the run after this file, as with -j1
   report_notices(report.notices);
   if (!report.open_error.empty()) {
     spdlog::error("{}: {}", report.path, report.open_error);
@@ -131,8 +131,8 @@ void Run::in_turn(FileReport& report) {
   }
 }
 
-// False when standard output failed (the run stops); a spool that failed is this file's error.
-bool Run::check_output(FileReport& report) {
+// Standard output failed: the run stops. A spool that failed is this file's error.
+void Run::check_output(FileReport& report) {
   const OutputLane& lane = *report.lane;
   int out_error = lane.out_error();
   if (out_error == 0 && report.failed_direct)
@@ -140,15 +140,14 @@ bool Run::check_output(FileReport& report) {
   if (out_error != 0) {
     out_error_ = out_error;
     turns_.stop();
-    return false;
+    return;
   }
   std::string spool_error = lane.error();
   if (spool_error.empty() && report.write_status != FdWriter::Status::kOk)
     spool_error = fmt::format("cannot spool the output: {}", std::strerror(report.write_error));
-  if (spool_error.empty()) return true;
+  if (spool_error.empty()) return;
   spdlog::error("{}: {}", report.path, spool_error);
   trouble_ = true;
-  return true;
 }
 
 void Run::report_notices(const std::string& notices) {
