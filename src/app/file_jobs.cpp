@@ -343,6 +343,10 @@ void Worker::search_file(size_t index) {
 }  // namespace
 
 bool use_file_jobs(const Config& config) {
+  // grep's per-file options (-H, -n, -c, -l, -q) are not handled by the jobs yet: one thread.
+  if (config.printer.with_filename || config.printer.line_numbers ||
+      config.listing != Config::Listing::kLines)
+    return false;
   return config.threads > 1 && config.inputs.size() > 1 &&
          std::count(config.inputs.begin(), config.inputs.end(), "-") <= 1;
 }
