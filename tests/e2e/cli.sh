@@ -323,7 +323,7 @@ expect "help: the options" "$(sort "$work/help-options" | tr '\n' ' ')" \
   "$(printf '%s\n' --codes --color --count --explain --files-with-errors --follow --format --help \
      --lang --line-number --lines --list-codes --metrics --no-exchange-check --no-filename \
      --olddir --only-errors --pattern --probe --quiet --sort --state --summary --summary-file \
-     --template --tz --version --with-filename | sort | tr '\n' ' ')"
+     --template --threads --tz --version --with-filename | sort | tr '\n' ' ')"
 expect "help: exit statuses" "$(grep -cE '^  [012] ' "$work/help")" 3
 readme=$(dirname "$0")/../../README.md
 sed -n '/^## Usage/,/^### /p' "$readme" > "$work/usage"
