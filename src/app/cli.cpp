@@ -11,6 +11,7 @@
 
 #include "coinone_annotate/app/cli_help.h"
 #include "coinone_annotate/app/config.h"
+#include "coinone_annotate/base/cpus.h"
 
 namespace coinone {
 
@@ -163,7 +164,7 @@ void add_output(CLI::App& app, Config& config, Flags& flags) {
       ->group(kOutput);
   app.add_option("-j,--threads", flags.threads,
                  "Search N files at once, each on a thread of its own; output stays in argument "
-                 "order, file by file (default 1)")
+                 "order, file by file (default: the CPUs this process may use)")
       ->check(CLI::Range(1u, 1024u))
       ->type_name("N")
       ->group(kOutput);
@@ -320,9 +321,7 @@ bool resolve(ParseOutcome& outcome, const Flags& flags) {
                 "out for the default form");
   if (!check_follow(outcome, flags)) return false;
   if (flags.lines->count() != 0) config.lines = flags.line_count;
-  // Not yet the CPUs by default: the newline the printer adds where a file ended without one
-  // depends on the file before, which another job's printer wrote (#14).
-  config.threads = flags.threads != 0 ? flags.threads : 1;
+  config.threads = flags.threads != 0 ? flags.threads : std::max(1u, usable_cpus());
   const bool several = config.inputs.size() > 1;
   if (config.inputs.empty()) config.inputs.push_back("-");
   config.listing = flags.quiet   ? Config::Listing::kQuiet

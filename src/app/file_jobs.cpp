@@ -49,7 +49,10 @@ struct FileReport {
   int write_error = 0;
   bool failed_direct = false;  // the writer failed while writing to standard output
   std::string notices, printer_error;
-  bool begun = false;  // the summary knows the file (its turn came while it was searched)
+  bool begun = false;         // the summary knows the file (its turn came while it was searched)
+  bool opened = false;        // its source could be opened: -j1's printer began the file
+  bool led = false;           // lead() was asked, in its turn
+  bool unterminated = false;  // its output ended without a newline
   std::vector<Record> records;
 };
 
@@ -68,6 +71,7 @@ class Run {
     return index;
   }
   void begin(FileReport& report);
+  std::string_view lead(FileReport& report);
   void in_turn(FileReport& report);
   bool finish();  // after every job: reports standard output's failure; returns trouble
 
@@ -84,6 +88,9 @@ class Run {
   bool trouble_ = false;
   int out_error_ = 0;                           // standard output failed with this errno
   std::set<std::string, std::less<>> noticed_;  // each notice once a run, as one printer does
+  // The output so far ended without a newline: the next file opened starts with one, as -j1's
+  // printer does at begin_file(), though another worker wrote the file before.
+  bool unterminated_ = false;
   Verdict verdict_;
 };
 
@@ -94,6 +101,15 @@ void Run::begin(FileReport& report) {
   if (setup_.summary) setup_.summary->begin_file(report.path);
   for (const Record& record : report.records) replay(record);
   report.records = {};
+}
+
+// In the file's turn, before its first byte goes to standard output: the newline that the
+// output before it left out, if the file was opened (a file that could not be opened writes
+// nothing and leaves the newline to the next). Once a file.
+std::string_view Run::lead(FileReport& report) {
+  if (report.led || !report.opened) return {};
+  report.led = true;
+  return std::exchange(unterminated_, false) ? "\n" : "";
 }
 
 void Run::replay(const Record& record) {
@@ -108,6 +124,7 @@ void Run::replay(const Record& record) {
 void Run::in_turn(FileReport& report) {
   if (turns_.stopped()) return;  // standard output failed before: nothing more is said
   report.lane->drain(report.spooled);
+  if (report.opened) unterminated_ = report.unterminated;
   begin(report);
   check_output(report);  // a failed standard output stops the run after this file, as with -j1
   report_notices(report.notices);
@@ -311,6 +328,9 @@ SearchResult Worker::search(FileReport& report, Searcher& searcher) {
   const auto source = open_decompressing(
       std::move(opened.source), inner_threads_ ? DecodeThread::kAuto : DecodeThread::kNever);
   report.name = source->name();
+  report.opened = true;
+  // In its turn already: the newline the file before left out goes first (else the lane asks).
+  if (report.lane->direct()) tools_->writer.write(run_.lead(report));
   return searcher.search(*source);
 }
 
@@ -325,6 +345,8 @@ void Worker::search_file(size_t index) {
   if (!tools_) tools_ = std::make_unique<Tools>(*this, setup);
   Tools& tools = *tools_;
   tools.sink.start(lane);
+  tools.printer.forget_unterminated();  // what the worker's previous file left
+  lane.set_lead([run = &run_, done = report_.get()] { return run->lead(*done); });
   reported_bytes_ = reported_lines_ = 0;
   if (lane.direct() && !lane.failed()) run_.begin(report);
   if (!lane.failed()) report.result = search(report, tools.searcher);
@@ -334,6 +356,7 @@ void Worker::search_file(size_t index) {
   report.write_status = tools.writer.status();
   report.write_error = tools.writer.error_number();
   report.failed_direct = tools.writer.status() != FdWriter::Status::kOk && lane.direct();
+  report.unterminated = tools.printer.unterminated();
   report.notices = tools.printer.take_notice();
   report.printer_error = tools.printer.spool_error();
   if (tools.printer.failed()) tools_.reset();  // failures are sticky: the next job gets new ones

@@ -162,7 +162,7 @@ bool OutputLane::at_flush(uint64_t spooled) {
   }
   // The spool goes out, then the writer's descriptor becomes a copy of out_fd: the job's
   // writer goes on straight through without knowing.
-  if (!copy_spool(spooled) || !point_writer(out_fd_)) return false;
+  if (!write_lead() || !copy_spool(spooled) || !point_writer(out_fd_)) return false;
   give_back();
   direct_ = true;
   return true;
@@ -170,7 +170,7 @@ bool OutputLane::at_flush(uint64_t spooled) {
 
 bool OutputLane::drain(uint64_t spooled) {
   if (direct_) return !failed();
-  const bool copied = copy_spool(spooled);
+  const bool copied = write_lead() && copy_spool(spooled);
   give_back();
   return copied;
 }
@@ -193,6 +193,18 @@ bool OutputLane::copy_spool(uint64_t size) {
     break;
   }
   return copy_through_buffer(at, size);
+}
+
+bool OutputLane::write_lead() {
+  if (!lead_) return true;
+  const std::string_view lead = std::exchange(lead_, nullptr)();
+  if (lead.empty()) return true;
+  FdWriter out(out_fd_, lead.size());  // waits out EAGAIN, retries EINTR, tells EPIPE apart
+  out.write(lead);
+  out.flush();
+  if (out.status() == FdWriter::Status::kOk) return true;
+  out_error_ = out.status() == FdWriter::Status::kBrokenPipe ? EPIPE : out.error_number();
+  return false;
 }
 
 bool OutputLane::copy_through_buffer(uint64_t at, uint64_t size) {

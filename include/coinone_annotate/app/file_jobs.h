@@ -9,6 +9,10 @@
 // Everything that must come in order waits for the file's turn too: the annotated lines for
 // --summary and the metrics (kept as records until then, so the report and the per-code
 // counters come out as one file after the other makes them), the error messages, the notices.
+// The same goes for the newline -j1's printer adds where a file ended without one and another
+// file is opened after it: whether the output so far ended so is carried from turn to turn, and
+// the next opened file writes "\n" first, itself when its turn has come, else its lane before
+// its spool (OutputLane::set_lead).
 // So stdout, the summary, the metrics' counters and the exit status are those of -j1; only the
 // order in which stderr lines and stdout bytes interleave on one terminal may differ.
 //

@@ -41,6 +41,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coinone {
@@ -118,6 +119,10 @@ class OutputLane {
   OutputLane& operator=(const OutputLane&) = delete;
 
   bool direct() const { return direct_; }
+  // Bytes that go to out_fd before the spool, asked for once, in the job's turn, when
+  // at_flush() or drain() first copies the spool out (-j: the newline the file before left
+  // out). Not asked when the lane was direct from the start: the job writes them itself.
+  void set_lead(std::function<std::string_view()> lead) { lead_ = std::move(lead); }
   // On the job's thread, after its writer flushed, with the bytes written to writer_fd since the
   // lane was made. When the turn has come, or the spool holds `spooled` >= the limit (it then
   // waits for the turn), copies the spool out and points writer_fd at out_fd. Returns true when
@@ -136,6 +141,7 @@ class OutputLane {
   bool point_writer(int fd);
   void move_to_file(uint64_t spooled);
   bool copy_spool(uint64_t size);
+  bool write_lead();
   bool copy_through_buffer(uint64_t at, uint64_t size);
   void give_back();
 
@@ -147,6 +153,7 @@ class OutputLane {
   const uint64_t limit_;
   SpoolPool::Spool spool_;
   bool direct_ = false;
+  std::function<std::string_view()> lead_;
   int out_error_ = 0;
   std::string error_;
 };

@@ -70,6 +70,11 @@ class Printer final : public Sink {
   void forget_mirrors() override { out_.forget_mirrors(); }
   // Why the printer failed, when not because of the output descriptor (see FdWriter).
   const std::string& spool_error() const { return spool_lost_; }
+  // Whether the last line written had no terminator, and forgetting it: with -j a printer
+  // writes one file after another of the same worker, and the file before in argument order
+  // is often another worker's (app/file_jobs.cpp carries the fact across).
+  bool unterminated() const { return unterminated_; }
+  void forget_unterminated() { unterminated_ = false; }
   // A note for the user on how a long line got by (the spool moved to memory, or the line was
   // passed through), or ""; cleared by the call. Each kind is given once per printer.
   std::string take_notice();

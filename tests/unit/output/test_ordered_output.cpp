@@ -10,6 +10,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -119,6 +120,37 @@ TEST_SUITE("ordered_output") {
     CHECK_FALSE(second.failed());
     ::close(first_fd);
     ::close(second_fd);
+  }
+
+  TEST_CASE("a lead goes out before the spool, asked once, when the spool first goes out") {
+    for (const bool by_flush : {true, false}) {  // at_flush() in its turn, or drain()
+      CAPTURE(by_flush);
+      testing::MemoryFd out;
+      OutputTurns turns(2);
+      SpoolPool spools;
+      const int first_fd = ::dup(out.fd()), second_fd = ::dup(out.fd());
+      OutputLane first(turns, spools, 0, out.fd(), first_fd, OutputLane::kDefaultSpoolLimit);
+      OutputLane second(turns, spools, 1, out.fd(), second_fd, OutputLane::kDefaultSpoolLimit);
+      int asked = 0;
+      second.set_lead([&asked] {
+        ++asked;
+        return std::string_view("\n");
+      });
+      FdWriter first_writer(first_fd), second_writer(second_fd);
+      second_writer.write("second");
+      second_writer.flush();
+      CHECK_FALSE(second.at_flush(second_writer.bytes_written()));  // not its turn
+      CHECK(asked == 0);
+      first_writer.write("first");
+      first_writer.flush();
+      turns.finish(0, [] {});
+      if (by_flush) CHECK(second.at_flush(second_writer.bytes_written()));
+      CHECK(second.drain(second_writer.bytes_written()));
+      CHECK(out.contents() == "first\nsecond");
+      CHECK(asked == 1);
+      ::close(first_fd);
+      ::close(second_fd);
+    }
   }
 
   TEST_CASE("many jobs on several threads come out in order, with any spool limit") {
