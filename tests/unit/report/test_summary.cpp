@@ -313,6 +313,34 @@ TEST_SUITE("summary") {
     CHECK(contains(text, "2026-11-28 09:00:01+09:00 .. 2026-11-28 09:00:02+09:00\n"));
   }
 
+  TEST_CASE("record_at() with line_time() read beforehand gives record()'s report (-j)") {
+    const std::vector<std::string_view> lines = {
+        "{\"ts\":\"2026-11-28T00:00:01Z\",\"msg\":\"x\"}",  // zoned
+        "2026-11-28 09:00:01,250 ERROR",                    // zoneless: read in Seoul
+        "no timestamp",
+        "Nov 28 09:00:05 bot: error",  // syslog
+    };
+    Fixture direct, later;
+    for (Fixture* f : {&direct, &later}) {
+      f->summary.set_time_zone(seoul());
+      f->summary.set_syslog_year(SyslogYear{2026});
+      f->summary.begin_file("a.log");
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+      CAPTURE(lines[i]);
+      direct.record(i + 1, lines[i], {"131"});
+      later.summary.record_at(i + 1, later.summary.line_time(lines[i]), later.verdict({"131"}));
+    }
+    CHECK(later.summary.line_time(lines[1]).has_value());
+    CHECK_FALSE(later.summary.line_time(lines[1])->zoned);  // the zone is applied when recorded
+    CHECK(later.json() == direct.json());
+    CHECK(later.text() == direct.text());
+    // Line 2 at 09:00:01 Seoul, not 18:00:01: the last is the syslog line.
+    CHECK(contains(later.json(),
+                   "\"last\":{\"file\":\"a.log\",\"line\":4,"
+                   "\"time\":\"2026-11-28T09:00:05+09:00\"}"));
+  }
+
   TEST_CASE("unknown codes have their own section") {
     Fixture f;
     f.record(1, "x", {"9999"});
