@@ -230,7 +230,7 @@ int Pipeline::run_files() {
       trouble = true;
       continue;
     }
-    // gzip and zstd are recognised by their first bytes, on files and on stdin alike.
+    // Every format is recognised by its first bytes, on files and on stdin alike.
     const auto source = open_decompressing(std::move(opened.source));
     printer_.begin_file(file_label(path));
     const uint64_t annotated_before = annotated_lines();

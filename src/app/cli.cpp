@@ -32,7 +32,7 @@ constexpr char kDescription[] =
     "category, meaning and advice:\n"
     "  error_code=103 [coinone 103 Order / Balance: Lack of balance -> check-funds]\n"
     "FILEs are read in order; with no FILE, or when FILE is -, read standard input.\n"
-    "gzip and zstd files are decompressed.\n";
+    "gzip, zstd, xz, bzip2 and lz4 files (and standard input) are decompressed.\n";
 
 constexpr char kFooter[] =
     "Exit status:\n"
