@@ -1,6 +1,5 @@
 #include "coinone_annotate/input/lz4_steps.h"
 
-#include <algorithm>
 #include <limits>
 
 namespace coinone {
@@ -28,24 +27,14 @@ size_t header_rest_size(unsigned flg) {
 void Lz4Steps::consume(std::span<const char> bytes, uint64_t end) {
   if (step_ == Step::kUnknown || bytes.empty()) return;
   // Keep the bytes of the fields we read (FLG is the first of the descriptor's two).
-  if (step_ != Step::kBlockData && step_ != Step::kSkippableContent && step_ != Step::kHeaderRest) {
-    for (char c : bytes) {
-      if (field_size_ < field_.size()) field_[field_size_++] = static_cast<unsigned char>(c);
-    }
-  }
-  left_ -= std::min(left_, bytes.size());
-  if (left_ == 0) finish_step(end);
-}
-
-uint32_t Lz4Steps::field() const {
-  uint32_t value = 0;
-  for (size_t i = field_size_; i > 0; --i) value = (value << 8) | field_[i - 1];
-  return value;
+  const bool field =
+      step_ != Step::kBlockData && step_ != Step::kSkippableContent && step_ != Step::kHeaderRest;
+  if (cursor_.take(bytes, field)) finish_step(end);
 }
 
 // The current step is complete and `end` is its end: read it if it is a field, pick the next.
 void Lz4Steps::finish_step(uint64_t end) {
-  const uint32_t value = field();
+  const uint32_t value = cursor_.field();
   switch (step_) {
     case Step::kMagic:
       if (value == kFrameMagic) {
@@ -53,7 +42,7 @@ void Lz4Steps::finish_step(uint64_t end) {
       } else if ((value & kSkippableMask) == kSkippableMagic) {
         begin(Step::kSkippableSize, 4, end);
       } else {
-        begin(Step::kUnknown, std::numeric_limits<size_t>::max(), start_);
+        begin(Step::kUnknown, std::numeric_limits<size_t>::max(), cursor_.start());
       }
       break;
     case Step::kDescriptor: {
@@ -99,9 +88,7 @@ void Lz4Steps::finish_step(uint64_t end) {
 
 void Lz4Steps::begin(Step step, size_t size, uint64_t at) {
   step_ = step;
-  left_ = size;
-  start_ = at;
-  field_size_ = 0;
+  cursor_.begin(size, at);
 }
 
 }  // namespace coinone

@@ -1,6 +1,5 @@
 #include "coinone_annotate/input/zstd_steps.h"
 
-#include <algorithm>
 #include <limits>
 
 namespace coinone {
@@ -31,24 +30,13 @@ size_t header_rest_size(unsigned descriptor) {
 void ZstdSteps::consume(std::span<const char> bytes, uint64_t end) {
   if (step_ == Step::kUnknown || bytes.empty()) return;
   // Keep the bytes of the fields we read; contents and checksums pass through uncopied.
-  if (step_ != Step::kBlockContent && step_ != Step::kSkippableContent) {
-    for (char c : bytes) {
-      if (field_size_ < field_.size()) field_[field_size_++] = static_cast<unsigned char>(c);
-    }
-  }
-  left_ -= std::min(left_, bytes.size());
-  if (left_ == 0) finish_step(end);
-}
-
-uint32_t ZstdSteps::field() const {
-  uint32_t value = 0;
-  for (size_t i = field_size_; i > 0; --i) value = (value << 8) | field_[i - 1];
-  return value;
+  const bool field = step_ != Step::kBlockContent && step_ != Step::kSkippableContent;
+  if (cursor_.take(bytes, field)) finish_step(end);
 }
 
 // The current step is complete and `end` is its end: read it if it is a field, pick the next.
 void ZstdSteps::finish_step(uint64_t end) {
-  const uint32_t value = field();
+  const uint32_t value = cursor_.field();
   switch (step_) {
     case Step::kMagic:
       if (value == kFrameMagic) {
@@ -56,7 +44,7 @@ void ZstdSteps::finish_step(uint64_t end) {
       } else if ((value & kSkippableMask) == kSkippableMagic) {
         begin(Step::kSkippableSize, 4, end);
       } else {
-        begin(Step::kUnknown, std::numeric_limits<size_t>::max(), start_);
+        begin(Step::kUnknown, std::numeric_limits<size_t>::max(), cursor_.start());
       }
       break;
     case Step::kDescriptor: {
@@ -114,9 +102,7 @@ void ZstdSteps::after_block(uint64_t at) {
 
 void ZstdSteps::begin(Step step, size_t size, uint64_t at) {
   step_ = step;
-  left_ = size;
-  start_ = at;
-  field_size_ = 0;
+  cursor_.begin(size, at);
 }
 
 }  // namespace coinone

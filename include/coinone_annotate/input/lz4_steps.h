@@ -14,19 +14,20 @@
 //
 // Value type, copyable; no I/O.
 #pragma once
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include "coinone_annotate/input/frame_cursor.h"
 
 namespace coinone {
 
 class Lz4Steps {
  public:
   // Bytes still to come in the current step; never 0 (SIZE_MAX once the walker gave up).
-  size_t left() const { return left_; }
+  size_t left() const { return cursor_.left(); }
   // Compressed offset of the current step's first byte.
-  uint64_t start() const { return start_; }
+  uint64_t start() const { return cursor_.start(); }
   // True once a magic was neither lz4's nor a skippable frame's: start() is where it begins.
   bool gave_up() const { return step_ == Step::kUnknown; }
   // Records that the decoder consumed `bytes`, the next bytes of the current step (never more
@@ -48,13 +49,9 @@ class Lz4Steps {
 
   void finish_step(uint64_t end);
   void begin(Step step, size_t size, uint64_t at);
-  uint32_t field() const;  // field_ as a little-endian number
 
   Step step_ = Step::kMagic;
-  size_t left_ = 4;
-  uint64_t start_ = 0;
-  std::array<unsigned char, 4> field_{};  // the current step's bytes, when it is a field to read
-  size_t field_size_ = 0;
+  FrameCursor cursor_{4};  // the magic comes first
   bool block_checksum_ = false;
   bool content_checksum_ = false;
 };
