@@ -213,6 +213,25 @@ inline bool clean_end(const ReadResult& end) {
   return end.size == 0 && end.error == 0 && end.message.empty();
 }
 
+// The zstd regression (test_decompress.cpp), for any decoder: reads that fill the buffer exactly
+// to the end of the data give the text, then a clean end that stays ended. A full output at a
+// frame's end must not leave the decoder waiting for the next frame, nor the end of input look
+// like truncation. `fixtures` hold plain.log compressed by the format's tool.
+template <typename DecoderSource>
+void check_clean_end_after_exact_fill(std::initializer_list<const char*> fixtures) {
+  const std::string plain = slurp("plain.log");
+  const size_t first = plain.size() / 3;
+  for (const char* name : fixtures) {
+    CAPTURE(std::string(name));
+    DecoderSource source(std::make_unique<MemorySource>(slurp(name)));
+    ReadResult end;
+    CHECK(read_exactly(source, {first, plain.size() - first}, &end) == plain);
+    CHECK(clean_end(end));
+    char byte = 0;
+    CHECK(clean_end(source.read({&byte, 1})));  // and it stays ended
+  }
+}
+
 // About 3 MiB of log-like lines, the same on every run (a fixed linear congruential generator).
 inline std::string make_log(size_t size) {
   std::string text;

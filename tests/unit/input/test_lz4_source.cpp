@@ -117,19 +117,7 @@ TEST_SUITE("lz4_source") {
   }
 
   TEST_CASE("a read that fills the buffer exactly to the end of the data is a clean end") {
-    // The zstd regression (test_decompress.cpp): a full output at a frame's end must not leave
-    // the decoder waiting for the next frame, nor the end of input look like truncation.
-    const std::string plain = slurp("plain.log");
-    const size_t first = plain.size() / 3;
-    for (const char* name : {"plain.log.lz4", "multi-frame.log.lz4"}) {
-      CAPTURE(std::string(name));
-      Lz4Source source(std::make_unique<MemorySource>(slurp(name)));
-      ReadResult end;
-      CHECK(read_exactly(source, {first, plain.size() - first}, &end) == plain);
-      CHECK(clean_end(end));
-      char byte = 0;
-      CHECK(clean_end(source.read({&byte, 1})));  // and it stays ended
-    }
+    check_clean_end_after_exact_fill<Lz4Source>({"plain.log.lz4", "multi-frame.log.lz4"});
   }
 }
 
