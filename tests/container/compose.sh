@@ -25,33 +25,8 @@ project=coinone-compose-$$
 sidecar=${project}_coinone-annotate_1
 work=$(mktemp -d)
 
-cat > "$work/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-export CONTAINERS_CONF=$work/containers.conf
-
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok:   compose: $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL: compose: $1"; }
-expect() {  # expect NAME ACTUAL WANTED
-  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1"; printf '  want: %q\n  got:  %q\n' "$3" "$2"; fi
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-wait_until() {  # wait_until TIMEOUT_S COMMAND...
-  local deadline=$(($(now_ms) + $1 * 1000))
-  shift
-  while ! "$@"; do
-    [ "$(now_ms)" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
-finish() {
-  echo "compose: $passed passed, $failed failed"
-  exit $((failed > 0))
-}
+label="compose"
+source tests/container/pod_checks.sh
 http_status() {  # http_status PORT PATH, with bash's /dev/tcp (no curl needed)
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n" "$2" >&3

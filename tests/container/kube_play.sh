@@ -28,35 +28,8 @@ sidecar=$pod-coinone-annotate
 bot=$pod-bot
 work=$(mktemp -d)
 
-# kube play has no --ulimit or --runtime: the ulimits this machine allows, and runc (crun refuses
-# its hybrid cgroups), go in a containers.conf for every container of the pod.
-cat > "$work/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-export CONTAINERS_CONF=$work/containers.conf
-
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok:   kube play: $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL: kube play: $1"; }
-expect() {  # expect NAME ACTUAL WANTED
-  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1"; printf '  want: %q\n  got:  %q\n' "$3" "$2"; fi
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-wait_until() {  # wait_until TIMEOUT_S COMMAND...
-  local deadline=$(($(now_ms) + $1 * 1000))
-  shift
-  while ! "$@"; do
-    [ "$(now_ms)" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
-finish() {
-  echo "kube play: $passed passed, $failed failed"
-  exit $((failed > 0))
-}
+label="kube play"
+source tests/container/pod_checks.sh
 # Podman logs a harmless error per container for the healthchecks it cannot schedule without
 # systemd; leave it out of the output.
 quiet() { grep -v 'unable to get systemd connection' >&2; }
