@@ -117,11 +117,18 @@ void FieldExtractor::extract(std::string_view text, char prev, bool final, LineF
 }
 
 // The value token after a name ending at `at`, or nullopt when no separator follows or when the
-// token may go on past the end of a non-final window.
+// token may go on past the end of a non-final window. `digit_at` is code_token_start()'s answer:
+// the separator walk stopped at a digit, which is no separator byte, so the value run
+// (value_run_length()) is the bytes up to it and the token bytes from it, and need not be
+// walked again.
 std::optional<std::string_view> FieldExtractor::value_after(std::string_view text, size_t at,
-                                                            bool final) const {
-  const std::string_view run = text.substr(at, value_run_length(text.substr(at)));
-  std::optional<int> answer = patterns_->memo.find(run);
+                                                            size_t digit_at, bool final) const {
+  size_t run_end = digit_at;
+  const size_t run_limit = std::min(text.size(), at + ValueMemo::kMaxRun + 1);
+  while (run_end < run_limit && is_token_byte(text[run_end])) ++run_end;
+  const std::string_view run = text.substr(at, run_end - at);
+  const ValueMemo::Key key = ValueMemo::key_of(run, text.size() - at);
+  std::optional<int> answer = patterns_->memo.find(key);
   if (!answer) {
     // The match cannot go past the run: RE2 reads only the run (all of the text when the run
     // is too long to keep, as value_run_length() stops counting).
@@ -131,7 +138,7 @@ std::optional<std::string_view> FieldExtractor::value_after(std::string_view tex
     answer = patterns_->value.Match(input, at, input.size(), RE2::ANCHOR_START, &match, 1)
                  ? static_cast<int>(match.size())
                  : ValueMemo::kNoMatch;
-    patterns_->memo.remember(run, *answer);
+    patterns_->memo.remember(key, *answer);
   }
   if (*answer == ValueMemo::kNoMatch) return std::nullopt;
   const size_t token_end = at + static_cast<size_t>(*answer);
@@ -174,8 +181,9 @@ void FieldExtractor::extract_code(std::string_view text, size_t at, char prev, b
   if (name_at == kNpos) return;
   const char before = name_at == 0 ? prev : text[name_at - 1];
   if (is_name_byte(before)) return;  // part of a longer name: http_error_code, x-error-code
-  if (!value_may_be_code(text, at + 4)) return;  // "0", null: no need to ask RE2
-  const auto token = value_after(text, at + 4, final);
+  const size_t digit_at = code_token_start(text, at + 4);
+  if (digit_at == kNpos) return;  // "0", null: no need to ask RE2
+  const auto token = value_after(text, at + 4, digit_at, final);
   if (!token) return;
   const size_t token_end = static_cast<size_t>(token->data() - text.data()) + token->size();
   if (token_end + kLookahead <= fresh_from) return;  // counted with the previous window

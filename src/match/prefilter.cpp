@@ -41,11 +41,12 @@ size_t value_token_start(std::string_view text, size_t at) {
   return at;
 }
 
-bool value_may_be_code(std::string_view text, size_t at) {
+size_t code_token_start(std::string_view text, size_t at) {
   at = value_token_start(text, at);
-  if (at >= text.size() || !is_digit(text[at])) return false;  // no separator, null, "", a word
+  if (at >= text.size() || !is_digit(text[at])) return kNpos;  // no separator, null, "", a word
   // "0" followed by anything but a digit is zero (success), 0.5 or 0x1F: never an error code.
-  return text[at] != '0' || (at + 1 < text.size() && is_digit(text[at + 1]));
+  if (text[at] == '0' && !(at + 1 < text.size() && is_digit(text[at + 1]))) return kNpos;
+  return at;
 }
 
 bool is_candidate_at(std::string_view block, size_t at) {

@@ -74,7 +74,8 @@ class FieldExtractor {
                     LineFindings& findings) const;
   void extract_result(std::string_view text, size_t at, char prev, bool final,
                       LineFindings& findings) const;
-  std::optional<std::string_view> value_after(std::string_view text, size_t at, bool final) const;
+  std::optional<std::string_view> value_after(std::string_view text, size_t at, size_t digit_at,
+                                              bool final) const;
   void extract_user(std::string_view text, bool final, size_t fresh_from,
                     LineFindings& findings) const;
 

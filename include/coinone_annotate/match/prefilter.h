@@ -25,9 +25,12 @@ size_t error_name_start(std::string_view text, size_t code_at);
 // Start of the value token of a field whose name ends at `at`: skips [\\"' \t]*, a separator
 // (=>, : or =), [\\"' \t]* and one optional ':'. npos when no separator follows.
 size_t value_token_start(std::string_view text, size_t at);
-// False when the value after a name ending at `at` is certainly not an error code: no separator,
-// no digit, or a lone zero.
-bool value_may_be_code(std::string_view text, size_t at);
+// The start of the value token after a name ending at `at` when that value may be an error code,
+// else npos: no separator, no digit, or a lone zero.
+size_t code_token_start(std::string_view text, size_t at);
+inline bool value_may_be_code(std::string_view text, size_t at) {
+  return code_token_start(text, at) != std::string_view::npos;
+}
 
 // The check applied to one occurrence of "code" at `at`: true when it ends a field name whose
 // value may be an error code. Exposed for tests.

@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 
 #include "coinone_annotate/match/field_extractor.h"
+#include "coinone_annotate/match/prefilter.h"
 #include "coinone_annotate/match/value_memo.h"
 
 using namespace coinone;
@@ -54,6 +57,29 @@ TEST_SUITE("value_memo") {
     }
   }
 
+  TEST_CASE(
+      "a code's value run is the bytes up to the digit the prefilter stops at, then the token") {
+    // value_after() takes the run from code_token_start() instead of walking it again.
+    const std::string alphabet = "\\\"' \t=>:_aZ09-.,}{\n\x80";
+    std::mt19937 rng(11);
+    int checked = 0;
+    for (int i = 0; i < 100000; ++i) {
+      std::string text;
+      const size_t size = rng() % 20;
+      for (size_t j = 0; j < size; ++j) text += alphabet[rng() % alphabet.size()];
+      const size_t digit_at = code_token_start(text, 0);
+      if (digit_at == std::string_view::npos) continue;
+      size_t token_end = digit_at;
+      while (token_end < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[token_end])) || text[token_end] == '_'))
+        ++token_end;
+      CAPTURE(text);
+      CHECK(value_run_length(text) == std::min(token_end, ValueMemo::kMaxRun + 1));
+      ++checked;
+    }
+    CHECK(checked > 500);
+  }
+
   TEST_CASE("find gives back what was remembered, or nothing") {
     ValueMemo memo;
     CHECK_FALSE(memo.find(R"(":"103)").has_value());
@@ -66,6 +92,33 @@ TEST_SUITE("value_memo") {
     CHECK_FALSE(memo.find("").has_value());
     memo.remember("", 0);
     CHECK(memo.find("") == 0);
+  }
+
+  TEST_CASE("a run's key is the same whatever follows it in memory") {
+    // key_of() loads 16 bytes when it may and masks off what is not the run; the bytes after
+    // the run must never reach the key.
+    std::mt19937 rng(7);
+    for (size_t size = 0; size <= ValueMemo::kMaxRun; ++size) {
+      for (int i = 0; i < 50; ++i) {
+        std::string text(40, '\0');
+        for (char& c : text) c = static_cast<char>(rng());
+        const std::string_view run(text.data(), size);
+        const std::string alone(run);
+        std::string other = text;
+        for (size_t j = size; j < other.size(); ++j) other[j] = static_cast<char>(~other[j]);
+        CAPTURE(size);
+        const ValueMemo::Key key = ValueMemo::key_of(alone, alone.size());
+        CHECK(key.valid());
+        CHECK(ValueMemo::key_of(run, text.size()) == key);
+        CHECK(ValueMemo::key_of(std::string_view(other.data(), size), other.size()) == key);
+        if (size > 0) {  // one byte more or less is another key
+          CHECK_FALSE(ValueMemo::key_of(run.substr(0, size - 1), text.size()) == key);
+          CHECK_FALSE(ValueMemo::key_of(std::string_view(text.data(), size + 1), text.size()) ==
+                      key);
+        }
+      }
+    }
+    CHECK_FALSE(ValueMemo::key_of(std::string(ValueMemo::kMaxRun + 1, '1'), 40).valid());
   }
 
   TEST_CASE("runs too long to keep are never kept") {
@@ -90,7 +143,7 @@ TEST_SUITE("value_memo") {
       CHECK(*answer == i % 32);
     }
     CHECK(kept > 1000);
-    CHECK(kept <= static_cast<int>(2 * ValueMemo::kSets));
+    CHECK(kept <= static_cast<int>(ValueMemo::kWays * ValueMemo::kSets));
     CHECK(memo.find(run_of(kRuns - 1)) == (kRuns - 1) % 32);  // the newest is always there
   }
 
