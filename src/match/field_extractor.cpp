@@ -175,6 +175,14 @@ void FieldExtractor::extract_fields(std::string_view text, char prev, bool final
       &visit);
 }
 
+void FieldExtractor::extract_name_at(std::string_view line, size_t at,
+                                     LineFindings& findings) const {
+  if (word_at(line, at, "code"))
+    extract_code(line, at, '\n', true, 0, findings);
+  else
+    extract_result(line, at, '\n', true, findings);
+}
+
 void FieldExtractor::extract_code(std::string_view text, size_t at, char prev, bool final,
                                   size_t fresh_from, LineFindings& findings) const {
   const size_t name_at = error_name_start(text, at);

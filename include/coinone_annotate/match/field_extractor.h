@@ -58,6 +58,11 @@ class FieldExtractor {
   // skipped, so that a line of 100 000 fields counts each once.
   void extract(std::string_view text, char prev, bool final, LineFindings& findings,
                size_t fresh_from = 0) const;
+  // What extract() does at one name, for a caller that finds the names itself: `at` is an
+  // occurrence of "code" or "result" (any case) in a whole line (Matcher's one-pass scan of a
+  // block). Calling it at every occurrence, in order, adds what extract(line) adds, user
+  // patterns aside.
+  void extract_name_at(std::string_view line, size_t at, LineFindings& findings) const;
   bool has_user_patterns() const;
   // The same patterns compiled anew, for another thread: an extractor keeps a memo of answers
   // and is used by one thread only. (RE2 objects are thread-safe, but threads that share one

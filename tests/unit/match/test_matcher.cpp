@@ -119,3 +119,60 @@ TEST_SUITE("matcher") {
     CHECK(f.matcher.decide(findings).shown.size() == 1);
   }
 }
+
+TEST_SUITE("matcher block scans") {
+  // The lines and verdicts for_each_annotated_line gives, as "start-end:codes;" per line.
+  std::string annotated_lines(Matcher & matcher, std::string_view block) {
+    LineFindings findings;
+    std::string out;
+    matcher.for_each_annotated_line(
+        block, findings,
+        [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
+            const Verdict& verdict) {
+          out += std::to_string(start) + "-" + std::to_string(end) + ":";
+          for (const auto& shown : verdict.shown) out += std::string(shown.digits) + ",";
+          out += std::to_string(content.size()) + std::string(terminator == "\r\n" ? "crlf" : "lf");
+          out += ";";
+        });
+    return out;
+  }
+
+  TEST_CASE("one pass over a block finds the lines and verdicts the prefilter finds") {
+    Fixture f;
+    const std::string block =
+        "{\"result\":\"error\",\"error_code\":\"103\"}\n"  // result before the code
+        "plain line\n"
+        "error_code=131 result=success\n"        // result after the code: not shown
+        "result=error\n"                         // a result alone opens nothing
+        "errorCode=9999 coinone\r\n"             // unknown with context, CRLF
+        "kraken {\"errorCode\":103}\n"           // another exchange
+        "status_code=500 error_code=0 result\n"  // names that are no candidates
+        "x error_code=104\n"
+        "error_code=105\n";
+    Matcher prefilter(f.table, *f.extractor, false);
+    prefilter.set_block_scan(Matcher::BlockScan::kPrefilter);
+    Matcher one_pass(f.table, *f.extractor, false);
+    one_pass.set_block_scan(Matcher::BlockScan::kOnePass);
+    const std::string want = annotated_lines(prefilter, block);
+    CHECK(want == "0-37:103,37lf;92-115:9999,22crlf;177-193:104,16lf;194-208:105,14lf;");
+    CHECK(annotated_lines(one_pass, block) == want);
+    for (size_t cut = 0; cut <= block.size(); ++cut) {  // every block of whole lines in it
+      if (cut != 0 && block[cut - 1] != '\n') continue;
+      CAPTURE(cut);
+      CHECK(annotated_lines(one_pass, block.substr(0, cut)) ==
+            annotated_lines(prefilter, block.substr(0, cut)));
+    }
+  }
+
+  TEST_CASE("kAuto takes either way and gives the same, dense block or sparse") {
+    Fixture f;
+    std::string dense, sparse(8000, 'x');
+    for (int i = 0; i < 50; ++i) dense += "{\"result\":\"error\",\"error_code\":\"103\"}\n";
+    sparse += "\nerror_code=131\n";
+    Matcher automatic(f.table, *f.extractor, false);
+    Matcher prefilter(f.table, *f.extractor, false);
+    prefilter.set_block_scan(Matcher::BlockScan::kPrefilter);
+    for (const std::string* block : {&sparse, &dense, &dense, &sparse, &sparse})
+      CHECK(annotated_lines(automatic, *block) == annotated_lines(prefilter, *block));
+  }
+}
