@@ -90,6 +90,14 @@ Annotator::Annotator(std::shared_ptr<const CodeTable> table, AnnotatorOptions op
     category_colors_.emplace_back(kPalette[found->second % kPalette.size()]);
   }
   for (const auto& entry : table_->entries()) text_.push_back(render_known(entry));
+  if (options_.text_template.empty()) {
+    // render_unknown() of digits that cannot occur elsewhere in its text, cut around them.
+    const std::string marked = render_unknown("\x01");
+    const size_t at = marked.find('\x01');
+    unknown_before_ = marked.substr(0, at);
+    unknown_after_ = marked.substr(at + 1);
+    unknown_split_ = true;
+  }
 }
 
 std::string Annotator::meaning(const CodeEntry& entry) const {

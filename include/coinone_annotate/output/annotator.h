@@ -66,10 +66,15 @@ class Annotator {
   template <typename Write>
   void write_text(const Verdict& verdict, Write&& write) const {
     for (const ShownCode& shown : verdict.shown) {
-      if (shown.entry != nullptr)
+      if (shown.entry != nullptr) {
         write(std::string_view(text_[static_cast<size_t>(shown.entry - table_->entries().data())]));
-      else
+      } else if (unknown_split_) {  // the code between two fixed pieces: nothing to allocate
+        write(std::string_view(unknown_before_));
+        write(shown.digits);
+        write(std::string_view(unknown_after_));
+      } else {
         write(std::string_view(render_unknown(shown.digits)));
+      }
     }
     if (verdict.more != 0) write(std::string_view(render_more(verdict.more)));
   }
@@ -94,6 +99,10 @@ class Annotator {
   AnnotatorOptions options_;
   std::vector<std::string> category_colors_;  // SGR code per entry
   std::vector<std::string> text_;             // per table entry, with its leading space
+  // The text of an unknown code without a template: unknown_before_, the digits, unknown_after_
+  // (rendering it anew took two allocations and a format an unknown code).
+  bool unknown_split_ = false;
+  std::string unknown_before_, unknown_after_;
   // Per table entry, rendered on the first JSON line only: a text run (nearly every run) does
   // not pay for it at start-up. once_flag: printers on several threads may share an annotator.
   mutable std::once_flag json_once_;

@@ -135,6 +135,9 @@ TEST_SUITE("annotator") {
     CHECK(text.find("\x1b[36m[coinone 103") != std::string::npos);
     CHECK(text.find("\x1b[1;31m[coinone 9999") != std::string::npos);
     CHECK(text.find("\x1b[0m") != std::string::npos);
+    CHECK(Fixture({"9999", "77777"}).text(c) ==
+          " \x1b[1;31m[coinone 9999 unknown: not in the code table]\x1b[0m"
+          " \x1b[1;31m[coinone 77777 unknown: not in the code table]\x1b[0m");
   }
 
   TEST_CASE("JSON member") {
