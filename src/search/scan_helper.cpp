@@ -59,25 +59,20 @@ void ScanHelper::loop() {
 }
 
 void ScanHelper::scan(std::string_view block) {
-  size_t used = 0;
-  matcher_.for_each_annotated_line(block, findings_,
-                                   [&](size_t start, size_t end, std::string_view content,
-                                       std::string_view terminator, const Verdict& verdict) {
-                                     if (used == lines_.size()) lines_.emplace_back();
-                                     DeferredLine& line = lines_[used++];
-                                     line.start = start;
-                                     line.end = end;
-                                     line.content_size = content.size();
-                                     line.terminator = terminator;
-                                     line.codes.resize(verdict.shown.size());
-                                     for (size_t i = 0; i < verdict.shown.size();
-                                          ++i) {  // into the strings kept from before
-                                       line.codes[i].first.assign(verdict.shown[i].digits);
-                                       line.codes[i].second = verdict.shown[i].entry;
-                                     }
-                                     line.more = verdict.more;
-                                   });
-  lines_.resize(used);
+  lines_.lines.clear();
+  lines_.codes.clear();
+  lines_.digits.clear();
+  matcher_.for_each_annotated_line(
+      block, findings_,
+      [&](size_t start, size_t end, std::string_view content, std::string_view terminator,
+          const Verdict& verdict) {
+        lines_.lines.push_back({start, end, content.size(), terminator, lines_.codes.size(),
+                                verdict.shown.size(), verdict.more});
+        for (const ShownCode& shown : verdict.shown) {  // copied: the findings are reused
+          lines_.codes.push_back({lines_.digits.size(), shown.digits.size(), shown.entry});
+          lines_.digits += shown.digits;
+        }
+      });
 }
 
 }  // namespace coinone

@@ -178,7 +178,7 @@ bool Searcher::scan_block(std::string_view block) {
 void Searcher::replay_ahead(AheadBlock ahead) {
   annotated_last_block_ = emit_block(ahead.block.substr(0, ahead.front));
   replay(ahead.block.substr(ahead.front), ahead_lines_);
-  annotated_last_block_ += ahead_lines_.size();
+  annotated_last_block_ += ahead_lines_.lines.size();
   sink_.flush();
 }
 
@@ -209,11 +209,12 @@ size_t Searcher::emit_block(std::string_view block) {
 }
 
 // Hands the helper's findings for `block` to the sink, as emit_block would have.
-void Searcher::replay(std::string_view block, const std::vector<DeferredLine>& lines) {
+void Searcher::replay(std::string_view block, const DeferredLines& lines) {
   Emitter emitter(*this, block);
-  for (const DeferredLine& line : lines) {
+  for (const DeferredLine& line : lines.lines) {
     replay_verdict_.clear();
-    for (const auto& [digits, entry] : line.codes) replay_verdict_.shown.push_back({digits, entry});
+    for (size_t i = line.first_code; i < line.first_code + line.code_count; ++i)
+      replay_verdict_.shown.push_back({lines.digits_of(lines.codes[i]), lines.codes[i].entry});
     replay_verdict_.more = line.more;
     emitter.annotated(line.start, line.end, block.substr(line.start, line.content_size),
                       line.terminator, replay_verdict_);

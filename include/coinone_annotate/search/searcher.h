@@ -117,7 +117,7 @@ class Searcher {
   bool scan_block(std::string_view block);
   bool ensure_helper();
   size_t emit_block(std::string_view block);  // returns the annotated lines
-  void replay(std::string_view block, const std::vector<DeferredLine>& lines);
+  void replay(std::string_view block, const DeferredLines& lines);
   struct AheadBlock {
     std::string_view block;  // empty when none
     size_t front = 0;        // the helper scans block from here on, this thread what is before
@@ -146,12 +146,12 @@ class Searcher {
   std::string window_;       // carry + newest piece, the text the matcher looks at
   char window_prev_ = '\n';  // the byte before window_
 
-  bool may_use_helper_ = false;            // options.parallel, and two CPUs to run on
-  std::unique_ptr<ScanHelper> helper_;     // made by ensure_helper()
-  AheadBlock ahead_;                       // the block at the helper, not yet given to the sink
-  std::vector<DeferredLine> ahead_lines_;  // what the helper found in it
-  size_t front_share_ = 0;                 // of a block, in kShareSteps, scanned by this thread
-  size_t annotated_last_block_ = 0;  // the first large block is scanned here: is the log dense?
+  bool may_use_helper_ = false;         // options.parallel, and two CPUs to run on
+  std::unique_ptr<ScanHelper> helper_;  // made by ensure_helper()
+  AheadBlock ahead_;                    // the block at the helper, not yet given to the sink
+  DeferredLines ahead_lines_;           // what the helper found in it
+  size_t front_share_ = 0;              // of a block, in kShareSteps, scanned by this thread
+  size_t annotated_last_block_ = 0;     // the first large block is scanned here: is the log dense?
   Verdict replay_verdict_;
   bool mirrored_ = false;  // the sink was told of bytes that are also the source's file's
 };
