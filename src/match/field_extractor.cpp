@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "coinone_annotate/match/byte_classes.h"
 #include "coinone_annotate/match/literal_search.h"
 #include "coinone_annotate/match/prefilter.h"
 #include "coinone_annotate/match/value_memo.h"
@@ -31,19 +32,14 @@ const char kFieldValuePattern[] = R"([\\"' \t]*(?:=>|:|=)[\\"' \t]*:?[a-zA-Z0-9_
 namespace {
 
 // ASCII only, without the locale lookup of std::isalnum (2.6% of the run time).
-bool is_token_byte(char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-}
+bool is_token_byte(char c) { return byte_class::is(c, byte_class::kToken); }
 
 // The bytes the value pattern can consume before the token.
-bool is_separator_byte(char c) {
-  return c == '\\' || c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '=' || c == '>' ||
-         c == ':';
-}
+bool is_separator_byte(char c) { return byte_class::is(c, byte_class::kSeparator); }
 
 bool is_name_byte(char c) { return is_token_byte(c) || c == '-'; }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) { return byte_class::is(c, byte_class::kDigit); }
 
 // A value that is no token but still a value: an empty array or object (`"result":[]`, `{}`)
 // or an empty string (`"result":""`). Like null or false, it is not "error". A result that

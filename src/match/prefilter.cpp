@@ -1,5 +1,6 @@
 #include "coinone_annotate/match/prefilter.h"
 
+#include "coinone_annotate/match/byte_classes.h"
 #include "coinone_annotate/match/literal_search.h"
 
 namespace coinone {
@@ -10,9 +11,9 @@ constexpr size_t kNpos = std::string_view::npos;
 
 bool is_letter(char c, char lower) { return (static_cast<unsigned char>(c) | 0x20) == lower; }
 
-bool is_skip(char c) { return c == '\\' || c == '"' || c == '\'' || c == ' ' || c == '\t'; }
+bool is_skip(char c) { return byte_class::is(c, byte_class::kSkip); }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) { return byte_class::is(c, byte_class::kDigit); }
 
 }  // namespace
 
