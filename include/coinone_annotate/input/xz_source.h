@@ -2,9 +2,10 @@
 //
 // Why liblzma's threaded decoder (lzma_stream_decoder_mt, liblzma 5.4): a file written by
 // `xz -T N` (or with --block-size) is cut into blocks whose headers carry their sizes, and such
-// blocks are decoded in parallel, one per usable CPU, while `xz -dc` of xz 5.4 decodes on one
-// thread. A file of one block (plain `xz -6`) is decoded on the calling thread, as liblzma's
-// single-threaded decoder does it. Figures: README, Performance (scripts/bench_compressed.sh).
+// blocks are decoded in parallel, one more at a time than there are usable CPUs, while `xz -dc` of
+// xz 5.4 decodes on one thread. A file of one block (plain `xz -6`) is decoded on the calling
+// thread, as liblzma's single-threaded decoder does it. Figures: README, Performance
+// (scripts/bench_compressed.sh).
 //
 // Contract (besides codec_source.h's):
 //  - Streams: several xz streams back to back (`cat a.xz b.xz`), with stream padding (zero bytes
@@ -39,8 +40,8 @@ namespace coinone {
 class XzSource final : public CodecSource {
  public:
   // raw must deliver the xz stream from its first byte (the fd 37 7a 58 5a 00 magic). threads:
-  // liblzma's decoder threads; 0 means one per usable CPU. Throws std::bad_alloc when liblzma
-  // cannot allocate its state.
+  // liblzma's decoder threads; 0 means one more than the usable CPUs (one on a single CPU, see
+  // xz_source.cpp). Throws std::bad_alloc when liblzma cannot allocate its state.
   explicit XzSource(std::unique_ptr<Source> raw, unsigned threads = 0);
   ~XzSource() override;
 

@@ -22,10 +22,11 @@ uint64_t offset_in(const std::string& message) {
 }  // namespace
 
 TEST_SUITE("xz_source") {
-  TEST_CASE("one block, several blocks, several streams: plain.log, on 1 and 2 threads") {
+  TEST_CASE(
+      "one block, several blocks, several streams: plain.log, on 1 to 3 threads and the default") {
     const std::string plain = slurp("plain.log");
     for (const char* name : {"plain.log.xz", "multi-block.log.xz", "multi-stream.log.xz"}) {
-      for (unsigned threads : {1u, 2u}) {
+      for (unsigned threads : {0u, 1u, 2u, 3u}) {  // 0: one more than the usable CPUs
         for (size_t chunk : {size_t{1}, size_t{4096}, size_t{1 << 20}}) {
           CAPTURE(std::string(name));
           CAPTURE(threads);
