@@ -4,9 +4,10 @@
 #     defaults: 64 MiB, 5 rounds, all of gz,zst,xz,xz-mt,xz-mt4,bz2,lz4
 # Env: ANNOTATE (build/coinone-annotate), MAKE_CORPUS (build/make_corpus), BENCH_DIR
 # (/tmp/coinone-bench). Makes the 1% corpus if needed and compresses it with gzip -6, zstd -3,
-# xz -6 (one block), xz -6 -T2 (blocks of 3x the 8 MiB dictionary: 3 blocks of a 64 MiB log, so
-# 2 threads can at best take 40/64 of the time), xz -6 -T2 --block-size=4MiB (16 blocks, as a
-# larger log has), bzip2 -9 and lz4 -1, warms the page cache, then times each command round-robin and prints median MB/s (of the
+# xz -6 (one block), xz -6 -T2 (blocks of 3x the 8 MiB dictionary: 3 blocks of a 64 MiB log,
+# uneven, so that a thread per CPU leaves one idle at the end), xz -6 -T2 --block-size=4MiB
+# (16 blocks, as a larger log has), bzip2 -9 and lz4 -1, warms the page cache, then times each
+# command round-robin and prints median MB/s (of the
 # uncompressed bytes, 1 MB = 10^6 bytes) and the ratios the archive issues set targets for, each
 # against the format's own tool decoding to `wc -c` in the same run.
 set -euo pipefail
