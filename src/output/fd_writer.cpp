@@ -29,8 +29,7 @@ bool overlaps(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-FdWriter::FdWriter(int fd, size_t capacity)
-    : fd_(fd), buffer_(capacity == 0 ? 1 : capacity), pipe_(is_pipe(fd)) {
+FdWriter::FdWriter(int fd, size_t capacity) : fd_(fd), buffer_(capacity), pipe_(is_pipe(fd)) {
   iov_.reserve(kMaxIovecs);
 }
 
@@ -57,6 +56,7 @@ bool FdWriter::record_splice(std::string_view bytes) {
 
 bool FdWriter::write(std::string_view bytes) {
   if (status_ != Status::kOk) return false;
+  if (bytes.empty()) return true;  // (a writer without a buffer has no memory to copy 0 bytes to)
   if (bytes.size() > buffer_.size() - size_) {
     if (!flush()) return false;
     if (bytes.size() >= buffer_.size()) {  // too big to copy: write it in place, now

@@ -184,6 +184,20 @@ TEST_SUITE("fd_writer") {
     CHECK(fd.contents() == "hello world\n");
   }
 
+  TEST_CASE("a writer without a buffer writes each piece straight out, empty ones included") {
+    testing::MemoryFd fd;
+    FdWriter out(fd.fd(), 0);
+    CHECK(out.write(""));
+    CHECK(out.write("\n"));
+    CHECK_FALSE(out.has_buffered());  // already out
+    CHECK(fd.contents() == "\n");
+    CHECK(out.write_borrowed("line\n"));
+    CHECK(out.write(""));
+    CHECK(out.flush());
+    CHECK(fd.contents() == "\nline\n");
+    CHECK(out.bytes_written() == 6);
+  }
+
   TEST_CASE("spans inside a mirror go to a pipe by splice, in order with the rest") {
     SpliceSetup setup(160000);
     FdWriter out(setup.pipe_in);
