@@ -47,6 +47,21 @@ ssize_t failing_pread(int, void*, size_t, off_t) {
   return -1;
 }
 
+// Jobs 0 and 1 on one output, each lane pointing its own writer descriptor.
+struct TwoLanes {
+  testing::MemoryFd out;
+  OutputTurns turns{2};
+  SpoolPool spools;
+  const int first_fd = ::dup(out.fd()), second_fd = ::dup(out.fd());
+  OutputLane first{turns, spools, 0, out.fd(), first_fd, OutputLane::kDefaultSpoolLimit};
+  OutputLane second{turns, spools, 1, out.fd(), second_fd, OutputLane::kDefaultSpoolLimit};
+  FdWriter first_writer{first_fd}, second_writer{second_fd};
+  ~TwoLanes() {
+    ::close(first_fd);
+    ::close(second_fd);
+  }
+};
+
 std::string job_text(size_t index, size_t size) {
   std::string text;
   while (text.size() < size) text += "job " + std::to_string(index) + " line\n";
@@ -95,15 +110,11 @@ TEST_SUITE("ordered_output") {
   }
 
   TEST_CASE("the first job writes straight through; the others spool, then go direct") {
-    testing::MemoryFd out;
-    OutputTurns turns(2);
-    SpoolPool spools;
-    const int first_fd = ::dup(out.fd()), second_fd = ::dup(out.fd());
-    OutputLane first(turns, spools, 0, out.fd(), first_fd, OutputLane::kDefaultSpoolLimit);
-    OutputLane second(turns, spools, 1, out.fd(), second_fd, OutputLane::kDefaultSpoolLimit);
+    TwoLanes lanes;
+    auto& [out, turns, spools, first_fd, second_fd, first, second, first_writer, second_writer] =
+        lanes;
     CHECK(first.direct());
     CHECK_FALSE(second.direct());
-    FdWriter first_writer(first_fd), second_writer(second_fd);
     second_writer.write("second, spooled\n");
     second_writer.flush();
     CHECK_FALSE(second.at_flush(second_writer.bytes_written()));  // not its turn
@@ -118,25 +129,19 @@ TEST_SUITE("ordered_output") {
     CHECK(out.contents() == "first\nsecond, spooled\nsecond, direct\n");
     CHECK(second.drain(second_writer.bytes_written()));
     CHECK_FALSE(second.failed());
-    ::close(first_fd);
-    ::close(second_fd);
   }
 
   TEST_CASE("a lead goes out before the spool, asked once, when the spool first goes out") {
     for (const bool by_flush : {true, false}) {  // at_flush() in its turn, or drain()
       CAPTURE(by_flush);
-      testing::MemoryFd out;
-      OutputTurns turns(2);
-      SpoolPool spools;
-      const int first_fd = ::dup(out.fd()), second_fd = ::dup(out.fd());
-      OutputLane first(turns, spools, 0, out.fd(), first_fd, OutputLane::kDefaultSpoolLimit);
-      OutputLane second(turns, spools, 1, out.fd(), second_fd, OutputLane::kDefaultSpoolLimit);
+      TwoLanes lanes;
+      auto& [out, turns, spools, first_fd, second_fd, first, second, first_writer, second_writer] =
+          lanes;
       int asked = 0;
       second.set_lead([&asked] {
         ++asked;
         return std::string_view("\n");
       });
-      FdWriter first_writer(first_fd), second_writer(second_fd);
       second_writer.write("second");
       second_writer.flush();
       CHECK_FALSE(second.at_flush(second_writer.bytes_written()));  // not its turn
@@ -148,8 +153,6 @@ TEST_SUITE("ordered_output") {
       CHECK(second.drain(second_writer.bytes_written()));
       CHECK(out.contents() == "first\nsecond");
       CHECK(asked == 1);
-      ::close(first_fd);
-      ::close(second_fd);
     }
   }
 
