@@ -2,19 +2,18 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
 
 #include "coinone_annotate/base/syscalls.h"
 #include "coinone_annotate/output/fd_writer.h"
+#include "coinone_annotate/output/spool.h"
 
 namespace coinone {
 
@@ -72,15 +71,9 @@ SpoolPool::Spool SpoolPool::acquire(bool memory) {
       return {fd, memory};
     }
   }
-  const auto open_file = [] {
-    const char* dir = std::getenv("TMPDIR");
-    return ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
-                  0600);
-  };
-  const auto open_memory = [] { return ::memfd_create("coinone-annotate-lane", MFD_CLOEXEC); };
-  int fd = memory ? open_memory() : open_file();
+  int fd = memory ? open_memory_file() : open_temporary_file();
   if (fd >= 0) return {fd, memory};
-  fd = memory ? open_file() : open_memory();
+  fd = memory ? open_temporary_file() : open_memory_file();
   return {fd, fd >= 0 && !memory};
 }
 

@@ -14,22 +14,22 @@
 
 namespace coinone {
 
-namespace {
+int open_temporary_file() {
+  const char* dir = std::getenv("TMPDIR");
+  return ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
+                0600);
+}
 
-int open_memfd() { return ::memfd_create("coinone-annotate-spool", MFD_CLOEXEC); }
-
-}  // namespace
+int open_memory_file() { return ::memfd_create("coinone-annotate-spool", MFD_CLOEXEC); }
 
 Spool::~Spool() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 bool Spool::open() {
-  const char* dir = std::getenv("TMPDIR");
-  fd_ =
-      ::open(dir != nullptr && dir[0] != '\0' ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  fd_ = open_temporary_file();
   if (fd_ < 0) {  // no writable temporary directory: memory from the start
-    fd_ = open_memfd();
+    fd_ = open_memory_file();
     in_memory_ = true;
   }
   if (fd_ < 0)
@@ -62,7 +62,7 @@ bool Spool::append(std::string_view bytes) {
 
 // Copies what the file holds into a fresh memfd, which replaces the file.
 bool Spool::move_to_memory() {
-  const int memory = open_memfd();
+  const int memory = open_memory_file();
   if (memory < 0) return false;
   char chunk[64 * 1024];
   for (uint64_t at = 0; at < size_;) {

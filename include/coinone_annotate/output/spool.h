@@ -24,6 +24,11 @@
 
 namespace coinone {
 
+// An unnamed temporary file (O_TMPFILE in $TMPDIR, else /tmp), or -1 with errno.
+int open_temporary_file();
+// An unnamed file in memory (memfd), or -1 with errno.
+int open_memory_file();
+
 class Spool {
  public:
   Spool() = default;
