@@ -192,6 +192,13 @@ bool OutputLane::copy_spool(uint64_t size) {
   return copy_through_buffer(at, size);
 }
 
+namespace {
+// The errno a failed writer stands for, EPIPE when the reader went away.
+int failure_errno(const FdWriter& out) {
+  return out.status() == FdWriter::Status::kBrokenPipe ? EPIPE : out.error_number();
+}
+}  // namespace
+
 bool OutputLane::write_lead() {
   if (!lead_) return true;
   const std::string_view lead = std::exchange(lead_, nullptr)();
@@ -203,14 +210,14 @@ bool OutputLane::write_lead() {
   out.write(lead);
   out.flush();
   if (out.status() == FdWriter::Status::kOk) return true;
-  out_error_ = out.status() == FdWriter::Status::kBrokenPipe ? EPIPE : out.error_number();
+  out_error_ = failure_errno(out);
   return false;
 }
 
 bool OutputLane::copy_through_buffer(uint64_t at, uint64_t size) {
   if (at >= size) return true;
   constexpr size_t kChunk = 1 << 20;  // a pipe's size after enlarge_pipe(): one write fills it
-  FdWriter out(out_fd_, kChunk);      // waits out EAGAIN, retries EINTR, tells EPIPE apart
+  FdWriter out(out_fd_, 0);  // no buffer of its own: the chunk goes out from where it was read
   const auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);
   while (at < size) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, size - at));
@@ -220,9 +227,8 @@ bool OutputLane::copy_through_buffer(uint64_t at, uint64_t size) {
       return false;
     }
     out.write({chunk.get(), n});
-    out.flush();
     if (out.status() != FdWriter::Status::kOk) {
-      out_error_ = out.status() == FdWriter::Status::kBrokenPipe ? EPIPE : out.error_number();
+      out_error_ = failure_errno(out);
       return false;
     }
     at += n;
